@@ -1,1 +1,71 @@
-export {};
+// The `promptforge` command line: each command builds the app from config, calls a use case and
+// prints human output (or --json). Results go to stdout, progress and errors to stderr.
+import { Command, CommanderError } from "commander";
+import { createApp, type App } from "../app.js";
+import { loadConfig } from "../config.js";
+import { registerAnalyze } from "./commands/analyze.js";
+import { registerBatch } from "./commands/batch.js";
+import { registerHistory } from "./commands/history.js";
+import { registerOptimize } from "./commands/optimize.js";
+import { registerStrategies } from "./commands/strategies.js";
+import { describeError, type Io, processIo } from "./io.js";
+
+export const VERSION = "0.1.0";
+
+export interface CliContext {
+  io: Io;
+  /** Opens the app on first use (commands that need no database never open it). */
+  app(): Promise<App>;
+  setExitCode(code: number): void;
+}
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command()
+    .name("promptforge")
+    .description("Analyse, rewrite and score LLM prompts — offline on the built-in engine, or with any LLM provider.")
+    .version(VERSION)
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: (s) => ctx.io.stdout.write(s),
+      writeErr: (s) => ctx.io.stderr.write(s),
+    })
+    .exitOverride();
+  registerOptimize(program, ctx);
+  registerAnalyze(program, ctx);
+  registerBatch(program, ctx);
+  registerHistory(program, ctx);
+  registerStrategies(program, ctx);
+  return program;
+}
+
+/** Runs the CLI and resolves to the process exit code. */
+export async function run(argv: string[], io: Io = processIo, env = process.env): Promise<number> {
+  let app: App | undefined;
+  let exitCode = 0;
+  const ctx: CliContext = {
+    io,
+    app: async () => {
+      if (!app) {
+        const config = loadConfig({ LOG_LEVEL: "warn", ...env });
+        app = await createApp(config, { logDestination: 2 });
+      }
+      return app;
+    },
+    setExitCode: (code) => {
+      exitCode = Math.max(exitCode, code);
+    },
+  };
+  try {
+    await buildProgram(ctx).parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      exitCode = error.exitCode === 0 ? 0 : 2;
+    } else {
+      io.stderr.write(`promptforge: error: ${describeError(error)}\n`);
+      exitCode = 2;
+    }
+  } finally {
+    await app?.close();
+  }
+  return exitCode;
+}

@@ -1,0 +1,91 @@
+// Composition root: builds the store, the engine registry and the use-case services once from
+// config. REST, MCP and CLI all talk to the `App` this returns, never to the database.
+import pino, { type Logger } from "pino";
+import type { Config } from "./config.js";
+import { analyzePrompt } from "./core/local/analyzer.js";
+import { STRATEGY_CATALOGUE } from "./core/strategies/catalogue.js";
+import { createProviderRegistry, type ProviderRegistry } from "./providers/registry.js";
+import { openStore, type Store } from "./store/database.js";
+import { batchOptimize, optimizeMany } from "./usecases/batch-optimize.js";
+import { cancelOptimization } from "./usecases/cancel-optimization.js";
+import { RunRegistry, type UseCaseDeps } from "./usecases/context.js";
+import { createHistoryService } from "./usecases/history.js";
+import { optimizePrompt } from "./usecases/optimize-prompt.js";
+import { createProjectService } from "./usecases/projects.js";
+import { retryOptimization } from "./usecases/retry-optimization.js";
+import { createStageService } from "./usecases/stages.js";
+
+export interface AppOptions {
+  logger?: Logger;
+  /** Where logs go when no logger is given: 1 = stdout (server), 2 = stderr (CLI, MCP stdio). */
+  logDestination?: 1 | 2;
+}
+
+export function createLogger(config: Pick<Config, "logLevel">, destination: 1 | 2 = 2): Logger {
+  return pino(
+    {
+      level: config.logLevel,
+      base: { service: "promptforge" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: {
+        paths: [
+          "*.authorization",
+          "*.Authorization",
+          "*.cookie",
+          "*.api_key",
+          "*.apiKey",
+          "*.token",
+          "*.secret",
+          "*.password",
+          "req.headers.authorization",
+          "req.headers.cookie",
+          'req.headers["x-llm-api-key"]',
+        ],
+        censor: "[redacted]",
+      },
+    },
+    pino.destination({ dest: destination, sync: destination === 2 }),
+  );
+}
+
+export async function createApp(config: Config, options: AppOptions = {}) {
+  const logger = options.logger ?? createLogger(config, options.logDestination ?? 2);
+  const store: Store = await openStore({ dataDir: config.dataDir });
+  const interrupted = await store.optimizations.markInterrupted();
+  if (interrupted > 0) logger.warn({ count: interrupted }, "marked optimizations left running by a previous process as interrupted");
+  const providers: ProviderRegistry = createProviderRegistry({ defaultProvider: config.llmProvider });
+  const runs = new RunRegistry();
+  const deps: UseCaseDeps = { store, providers, runs, logger, batchConcurrency: config.batchConcurrency };
+  const startedAt = Date.now();
+
+  return {
+    config,
+    logger,
+    deps,
+    startedAt,
+    optimize: (input: unknown, opts?: Parameters<typeof optimizePrompt>[2]) => optimizePrompt(deps, input, opts),
+    retry: (id: string, input: unknown, opts?: Parameters<typeof retryOptimization>[3]) =>
+      retryOptimization(deps, id, input, opts),
+    cancel: (id: string) => cancelOptimization(deps, id),
+    batch: (input: unknown, opts?: Parameters<typeof batchOptimize>[2]) => batchOptimize(deps, input, opts),
+    optimizeMany: (...args: Parameters<typeof optimizeMany> extends [unknown, ...infer R] ? R : never) =>
+      optimizeMany(deps, ...args),
+    analyze: (prompt: string) => analyzePrompt(prompt),
+    stages: createStageService(deps),
+    history: createHistoryService(deps),
+    projects: createProjectService(deps),
+    strategies: () => STRATEGY_CATALOGUE,
+    providers: () => providers.list(),
+    /** Stops running work (records end cancelled) and closes the database. */
+    async close(): Promise<void> {
+      const ids = runs.abortAll();
+      for (const id of ids) await store.optimizations.markCancelled(id, null);
+      // Let aborted pipelines settle their records before the database closes.
+      for (let i = 0; i < 50 && runs.size > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      await store.close();
+      logger.flush?.();
+    },
+  };
+}
+
+export type App = Awaited<ReturnType<typeof createApp>>;

@@ -1,0 +1,104 @@
+// Use cases over stored optimizations: list/search/filter, stats, delete, export/import.
+import { z } from "zod";
+import { AppError } from "../core/errors.js";
+import { OptimizationRecordSchema, type OptimizationRecord } from "../core/records.js";
+import type { UseCaseDeps } from "./context.js";
+import { BulkDeleteSchema, HistoryQuerySchema } from "./schemas.js";
+import { parseInput } from "./validate.js";
+
+export const CheckDuplicateSchema = z.object({
+  title: z.string().trim().min(1).max(200),
+  project_id: z.string().trim().min(1).max(100).optional(),
+});
+
+export const TagRequestSchema = z.object({
+  add: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+  remove: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+});
+
+export interface ImportReport {
+  inserted: number;
+  skipped: number;
+  errors: Array<{ line: number; message: string }>;
+}
+
+export function createHistoryService(deps: UseCaseDeps) {
+  const repo = () => deps.store.optimizations;
+  const get = async (id: string): Promise<OptimizationRecord> => {
+    const record = await repo().get(id);
+    if (!record) throw new AppError("not_found", `Optimization ${id} does not exist.`);
+    return record;
+  };
+
+  return {
+    get,
+    async list(raw: unknown) {
+      const query = parseInput(HistoryQuerySchema, raw ?? {});
+      return repo().list(query);
+    },
+    stats: () => repo().stats(),
+    async delete(id: string): Promise<void> {
+      if (!(await repo().delete(id))) throw new AppError("not_found", `Optimization ${id} does not exist.`);
+    },
+    async bulkDelete(raw: unknown) {
+      const { ids } = parseInput(BulkDeleteSchema, raw);
+      return { deleted: await repo().bulkDelete(ids) };
+    },
+    async deleteAll() {
+      return { deleted: await repo().deleteAll() };
+    },
+    async checkDuplicate(raw: unknown) {
+      const input = parseInput(CheckDuplicateSchema, raw);
+      const found = await repo().findTitle({ title: input.title, project_id: input.project_id ?? null });
+      return found ? { exists: true, id: found.id } : { exists: false };
+    },
+    async tag(id: string, raw: unknown) {
+      const input = parseInput(TagRequestSchema, raw);
+      const record = await get(id);
+      const remove = new Set((input.remove ?? []).map((t) => t.toLowerCase()));
+      const tags = [...record.tags.filter((t) => !remove.has(t.toLowerCase()))];
+      for (const tag of input.add ?? []) {
+        if (!tags.some((t) => t.toLowerCase() === tag.toLowerCase())) tags.push(tag);
+      }
+      return repo().setTags(id, tags);
+    },
+    /** Every record as JSON Lines, oldest first. */
+    async exportJsonl(): Promise<string> {
+      const records = await repo().exportAll();
+      return records.map((r) => `${JSON.stringify(r)}\n`).join("");
+    },
+    /** Restores records from JSON Lines; existing ids are skipped, so importing twice is harmless. */
+    async importJsonl(text: string): Promise<ImportReport> {
+      const report: ImportReport = { inserted: 0, skipped: 0, errors: [] };
+      const valid: OptimizationRecord[] = [];
+      text.split(/\r?\n/).forEach((line, i) => {
+        if (line.trim() === "") return;
+        let value: unknown;
+        try {
+          value = JSON.parse(line);
+        } catch {
+          report.errors.push({ line: i + 1, message: "invalid JSON" });
+          return;
+        }
+        const parsed = OptimizationRecordSchema.safeParse(value);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          report.errors.push({
+            line: i + 1,
+            message: `not an optimization record (${issue?.path.join(".") || "record"}: ${issue?.message})`,
+          });
+          return;
+        }
+        valid.push(parsed.data);
+      });
+      if (valid.length > 0) {
+        const result = await repo().importRecords(valid);
+        report.inserted = result.inserted;
+        report.skipped = result.skipped;
+      }
+      return report;
+    },
+  };
+}
+
+export type HistoryService = ReturnType<typeof createHistoryService>;

@@ -1,0 +1,159 @@
+// Use case: optimize one prompt. Creates the record, runs the pipeline on the resolved engine,
+// stores the outcome (completed, error or cancelled) and only then emits `complete` or `error`.
+import { AppError, isAppError } from "../core/errors.js";
+import type { EmitEvent } from "../core/pipeline/events.js";
+import { CancelledError, preparePrompt, runPipeline, StageError } from "../core/pipeline/run.js";
+import type { CodebaseContext } from "../core/pipeline/schemas.js";
+import type { OptimizationRecord } from "../core/records.js";
+import type { UseCaseDeps } from "./context.js";
+import { type OptimizeRequest, OptimizeRequestSchema } from "./schemas.js";
+import { parseInput } from "./validate.js";
+
+export interface OptimizeRunOptions {
+  signal?: AbortSignal;
+  emit?: EmitEvent;
+  retryOf?: string;
+  /** Called once the record exists (status running), before any stage runs. */
+  onCreated?: (record: OptimizationRecord) => void;
+}
+
+/** Merges codebase context layers, later layers winning per field. */
+export function mergeContext(...layers: Array<CodebaseContext | null | undefined>): CodebaseContext | undefined {
+  const merged: CodebaseContext = {};
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const [key, value] of Object.entries(layer)) {
+      if (value === undefined || value === null) continue;
+      if (Array.isArray(value) && value.length === 0) continue;
+      if (typeof value === "string" && value.trim() === "") continue;
+      (merged as Record<string, unknown>)[key] = value;
+    }
+  }
+  return Object.keys(merged).length > 0 ? merged : undefined;
+}
+
+/** Resolves `project` (name; created or reactivated) or `project_id` to an active project id. */
+export async function resolveProjectId(
+  deps: UseCaseDeps,
+  input: { project?: string; project_id?: string },
+): Promise<{ id: string; context: CodebaseContext | null } | null> {
+  if (input.project_id) {
+    const project = await deps.store.projects.get(input.project_id);
+    if (!project) throw new AppError("not_found", `Project ${input.project_id} does not exist.`);
+    if (project.status === "archived") {
+      throw new AppError("project_archived", `Project "${project.name}" is archived and read-only.`);
+    }
+    return { id: project.id, context: project.context_profile };
+  }
+  if (input.project) {
+    const existing = await deps.store.projects.getByName(input.project);
+    if (existing?.status === "archived") {
+      throw new AppError("project_archived", `Project "${existing.name}" is archived and read-only.`);
+    }
+    if (existing && existing.status === "active") return { id: existing.id, context: existing.context_profile };
+    const created = await deps.store.projects.create({ name: input.project });
+    return { id: created.id, context: created.context_profile };
+  }
+  return null;
+}
+
+export async function optimizePrompt(
+  deps: UseCaseDeps,
+  rawInput: unknown,
+  options: OptimizeRunOptions = {},
+): Promise<OptimizationRecord> {
+  const input: OptimizeRequest = parseInput(OptimizeRequestSchema, rawInput);
+  // Reject bad input before anything is stored: a record is either real work or nothing.
+  preparePrompt(input.prompt);
+  const engine = deps.providers.resolve({ provider: input.provider, model: input.model });
+  const project = await resolveProjectId(deps, input);
+  if (input.prompt_id) {
+    const prompt = await deps.store.prompts.get(input.prompt_id);
+    if (!prompt) throw new AppError("not_found", `Prompt ${input.prompt_id} does not exist.`);
+  }
+  const codebaseContext = mergeContext(project?.context, input.codebase_context);
+
+  const record = await deps.store.optimizations.create({
+    raw_prompt: input.prompt,
+    title: input.title ?? null,
+    tags: input.tags ?? [],
+    project_id: project?.id ?? null,
+    prompt_id: input.prompt_id ?? null,
+    version: input.version ?? null,
+    engine: engine.name,
+    provider: engine.provider,
+    model: engine.model,
+    retry_of: options.retryOf ?? null,
+    codebase_context: codebaseContext ?? null,
+    status: "running",
+  });
+  options.onCreated?.(record);
+
+  const emit: EmitEvent = options.emit ?? (() => {});
+  const controller = new AbortController();
+  const onOuterAbort = () => controller.abort();
+  if (options.signal?.aborted) controller.abort();
+  options.signal?.addEventListener("abort", onOuterAbort, { once: true });
+  deps.runs.register(record.id, controller);
+  const started = performance.now();
+  try {
+    const result = await runPipeline({
+      prompt: input.prompt,
+      engine,
+      signal: controller.signal,
+      emit,
+      options: {
+        strategy: input.strategy,
+        secondaryFrameworks: input.secondary_frameworks,
+        codebaseContext,
+        maxIterations: input.max_iterations,
+        scoreThreshold: input.score_threshold,
+        stages: input.stages,
+      },
+    });
+    const completed = await deps.store.optimizations.complete(record.id, {
+      optimized_prompt: result.optimization?.optimized_prompt ?? null,
+      analysis: result.analysis,
+      strategy: result.strategy,
+      framework_applied: result.optimization?.framework_applied ?? null,
+      changes_made: result.optimization?.changes_made ?? [],
+      notes: result.optimization?.notes ?? null,
+      validation: result.validation,
+      warnings: result.warnings,
+      iterations: result.iterations,
+      token_usage: result.tokenUsage,
+      duration_ms: Math.round((performance.now() - started) * 100) / 100,
+    });
+    if (!completed) {
+      // Cancelled (possibly by another process) while the last stage ran: the cancel wins.
+      throw new CancelledError();
+    }
+    emit({ type: "complete", data: completed });
+    return completed;
+  } catch (error) {
+    const cancelled = controller.signal.aborted || error instanceof CancelledError;
+    const stage = error instanceof StageError ? error.stage : null;
+    const cause = error instanceof StageError ? error.cause : error;
+    const code = cancelled ? "cancelled" : isAppError(cause) ? cause.code : "pipeline_failed";
+    const message = cancelled
+      ? "The optimization was cancelled."
+      : isAppError(cause)
+        ? cause.message
+        : "The optimization failed in an internal step; details are in the server log.";
+    if (!cancelled && !isAppError(cause)) deps.logger.error({ err: cause, id: record.id, stage }, "pipeline failed");
+    const duration = Math.round((performance.now() - started) * 100) / 100;
+    const final = cancelled
+      ? await deps.store.optimizations.markCancelled(record.id, duration)
+      : await deps.store.optimizations.fail(record.id, { error_message: message, duration_ms: duration });
+    emit({
+      type: "error",
+      data: { code, message, stage, retryable: cancelled || (isAppError(cause) && cause.retryable) },
+    });
+    const stored = final ?? (await deps.store.optimizations.get(record.id));
+    if (!stored) throw new AppError("not_found", `Optimization ${record.id} was deleted while it ran.`);
+    return stored;
+  } finally {
+    options.signal?.removeEventListener("abort", onOuterAbort);
+    deps.runs.unregister(record.id);
+  }
+}
