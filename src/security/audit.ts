@@ -1,0 +1,139 @@
+// Audit trail: one record per state-changing request and per auth failure or 429, written to
+// every sink (JSON lines in data/audit.log; the database sink is added by the store). Records
+// carry no query string, header or body, so no secret can reach them.
+import { chmodSync, mkdirSync } from "node:fs";
+import { type FileHandle, open } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { Context, MiddlewareHandler } from "hono";
+import { rawPathOf } from "./canonical-path.js";
+import { isStateChanging } from "./csrf.js";
+import type { RequestIdVariables } from "./request-id.js";
+
+export interface AuditEvent {
+  /** UTC ISO-8601. */
+  time: string;
+  method: string;
+  /** Raw path without the query string. */
+  path: string;
+  status: number;
+  client_ip: string;
+  duration_ms: number;
+  request_id: string;
+}
+
+export interface AuditSink {
+  write(event: AuditEvent): void | Promise<void>;
+}
+
+export interface FileAuditSink extends AuditSink {
+  /** Resolves when every write so far has reached the file. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const MAX_FIELD = 2048;
+
+/** Control characters (CR/LF included) percent-encoded so one record is always one line. */
+export function sanitizeField(value: string): string {
+  const clipped = value.length > MAX_FIELD ? `${value.slice(0, MAX_FIELD)}…` : value;
+  return clipped.replace(
+    /[\u0000-\u001f\u007f\u0085\u2028\u2029]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+  );
+}
+
+/** One JSON line for an event. */
+export function auditLine(event: AuditEvent): string {
+  const safe: AuditEvent = {
+    time: sanitizeField(event.time),
+    method: sanitizeField(event.method),
+    path: sanitizeField(event.path),
+    status: event.status,
+    client_ip: sanitizeField(event.client_ip),
+    duration_ms: event.duration_ms,
+    request_id: sanitizeField(event.request_id),
+  };
+  return `${JSON.stringify(safe)}\n`;
+}
+
+/** Appends JSON lines to `path` (created 0600; a looser existing file is tightened). Writes stay in order. */
+export function createFileAuditSink(path: string): FileAuditSink {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  let handle: Promise<FileHandle> | null = null;
+  let queue: Promise<void> = Promise.resolve();
+  const getHandle = (): Promise<FileHandle> => {
+    handle ??= open(path, "a", 0o600).then((h) => {
+      if (process.platform !== "win32") chmodSync(path, 0o600);
+      return h;
+    });
+    return handle;
+  };
+  return {
+    write(event) {
+      const line = auditLine(event);
+      const next = queue.then(async () => {
+        const h = await getHandle();
+        await h.appendFile(line, "utf8");
+      });
+      queue = next.catch(() => {});
+      return next;
+    },
+    flush: () => queue,
+    async close() {
+      await queue;
+      if (handle) await (await handle).close();
+      handle = null;
+    },
+  };
+}
+
+const AUDITED_STATUSES = new Set([401, 403, 429]);
+
+/** State-changing methods, plus any 401, 403 or 429. */
+export function defaultShouldAudit(method: string, status: number): boolean {
+  return isStateChanging(method) || AUDITED_STATUSES.has(status);
+}
+
+export interface AuditLogOptions {
+  sinks: readonly AuditSink[];
+  clientIp: (c: Context) => string;
+  shouldAudit?: (method: string, status: number, c: Context) => boolean;
+  /** Wall clock for `time` (default Date.now). */
+  clock?: () => number;
+  /** Monotonic milliseconds for `duration_ms` (default performance.now). */
+  monotonic?: () => number;
+  /** A sink failed; the request is never failed because of it. */
+  onError?: (error: unknown) => void;
+}
+
+/** Mount early (after `requestId`) so it also sees the 401/403/429 answered by later guards. */
+export function auditLog(options: AuditLogOptions): MiddlewareHandler<{ Variables: Partial<RequestIdVariables> }> {
+  const clock = options.clock ?? Date.now;
+  const monotonic = options.monotonic ?? (() => performance.now());
+  const shouldAudit = options.shouldAudit ?? defaultShouldAudit;
+  const onError = options.onError ?? (() => {});
+  return async (c, next) => {
+    const startedAt = clock();
+    const start = monotonic();
+    await next();
+    const status = c.res.status;
+    if (!shouldAudit(c.req.method, status, c)) return;
+    const event: AuditEvent = {
+      time: new Date(startedAt).toISOString(),
+      method: c.req.method,
+      path: rawPathOf(c.req.url),
+      status,
+      client_ip: options.clientIp(c),
+      duration_ms: Math.max(0, Math.round((monotonic() - start) * 1000) / 1000),
+      request_id: c.get("requestId") ?? "",
+    };
+    for (const sink of options.sinks) {
+      try {
+        const result = sink.write(event);
+        if (result instanceof Promise) result.catch(onError);
+      } catch (err) {
+        onError(err);
+      }
+    }
+  };
+}

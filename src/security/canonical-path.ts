@@ -1,0 +1,55 @@
+// One canonical form of a request path for security decisions (auth scope, exemptions,
+// cache policy), so `//`, `%2e%2e`, `%2f`, `%61pi` or `/API/` can never steer a request
+// around a check. Anything ambiguous is rejected rather than guessed at.
+
+const SAFE_DECODED_SEGMENT = /^[^\u0000-\u001f\u007f/\\%]*$/;
+
+/**
+ * Canonical lowercase path, or `null` when the path is malformed or ambiguous.
+ *
+ * - the query string and fragment are dropped; the path must start with `/`;
+ * - each segment is percent-decoded once (invalid escapes or invalid UTF-8 → null);
+ * - a decoded segment may not contain `/`, `\`, `%` (double encoding) or control characters;
+ * - empty segments (`//`) and dot segments (`.`, `..`, also as `%2e`) → null: browsers and
+ *   fetch resolve them before sending, so only crafted requests carry them;
+ * - one trailing slash is dropped (`/api/health/` → `/api/health`);
+ * - the result is lowercased, because decisions compare against lowercase route literals.
+ */
+export function canonicalPath(rawPath: string): string | null {
+  let path = rawPath;
+  const cut = path.search(/[?#]/);
+  if (cut !== -1) path = path.slice(0, cut);
+  if (!path.startsWith("/") || path.includes("\\")) return null;
+  if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
+  if (path === "/") return "/";
+  const segments = path.slice(1).split("/");
+  const out: string[] = [];
+  for (const segment of segments) {
+    if (segment === "") return null;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return null;
+    }
+    if (!SAFE_DECODED_SEGMENT.test(decoded)) return null;
+    if (decoded === "." || decoded === "..") return null;
+    out.push(decoded.toLowerCase());
+  }
+  return `/${out.join("/")}`;
+}
+
+/** The raw (still percent-encoded) path of a request URL, without query or fragment. */
+export function rawPathOf(url: string): string {
+  const schemeEnd = url.indexOf("://");
+  const start = schemeEnd === -1 ? 0 : url.indexOf("/", schemeEnd + 3);
+  if (start === -1) return "/";
+  const rest = url.slice(start);
+  const cut = rest.search(/[?#]/);
+  return cut === -1 ? rest : rest.slice(0, cut);
+}
+
+/** `true` for `prefix` itself and anything under `prefix/` (canonical paths only). */
+export function isUnderPrefix(canonical: string, prefix: string): boolean {
+  return canonical === prefix || canonical.startsWith(`${prefix}/`);
+}

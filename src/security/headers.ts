@@ -1,0 +1,51 @@
+// Security headers on every response, errors included (set after the downstream chain, which
+// Hono has already turned into a response via onError when a handler threw).
+import type { MiddlewareHandler } from "hono";
+import { canonicalPath, isUnderPrefix, rawPathOf } from "./canonical-path.js";
+import { isHttpsRequest } from "./request-scheme.js";
+
+export interface SecurityHeadersOptions {
+  /** Honour `X-Forwarded-Proto: https` for HSTS. Default false. */
+  trustProxy?: boolean;
+  /** Paths that get `Cache-Control: no-store` (default `/api`, `/internal`, `/mcp` and malformed paths). */
+  noStore?: (canonicalPath: string | null) => boolean;
+  /** Override the Content-Security-Policy (e.g. for the offline API docs page). */
+  contentSecurityPolicy?: string;
+}
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "base-uri 'none'",
+  "object-src 'none'",
+  "frame-ancestors 'none'",
+  "img-src 'self' data:",
+  "style-src 'self'",
+  "script-src 'self'",
+  "connect-src 'self'",
+  "form-action 'self'",
+].join("; ");
+
+export const HSTS = "max-age=31536000; includeSubDomains";
+
+const defaultNoStore = (path: string | null): boolean =>
+  path === null || ["/api", "/internal", "/mcp"].some((p) => isUnderPrefix(path, p));
+
+export function securityHeaders(options: SecurityHeadersOptions = {}): MiddlewareHandler {
+  const noStore = options.noStore ?? defaultNoStore;
+  const fixed: Record<string, string> = {
+    "Content-Security-Policy": options.contentSecurityPolicy ?? CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+  };
+  return async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(fixed)) c.header(name, value);
+    if (noStore(canonicalPath(rawPathOf(c.req.url)))) c.header("Cache-Control", "no-store");
+    if (isHttpsRequest(c, options.trustProxy)) c.header("Strict-Transport-Security", HSTS);
+    c.header("X-Powered-By", undefined);
+  };
+}

@@ -1,0 +1,74 @@
+// DNS-rebinding defence: a loopback-bound server answers only to loopback Host names (and
+// ALLOWED_HOSTS), so a hostile page whose name re-resolves to 127.0.0.1 gets 403. `originGuard`
+// adds MCP's rule: a browser Origin that is not ours is refused.
+import type { MiddlewareHandler } from "hono";
+import { errorResponse } from "./error-response.js";
+import { isLoopbackHost, loopbackOrigins, normalizeOrigin } from "./loopback.js";
+
+export interface HostGuardOptions {
+  /** The address the server binds to (`HOST` / `MCP_HOST`). */
+  bindHost: string;
+  /** Extra accepted Host values, `name` (any port) or `name:port`. */
+  allowedHosts?: readonly string[];
+  /** Force the check on or off; default: on when `bindHost` is loopback. */
+  enabled?: boolean;
+}
+
+const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?$/;
+
+function splitHost(value: string): { name: string; port: string | null } | null {
+  const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(value);
+  return m ? { name: m[1], port: m[2] ?? null } : null;
+}
+
+export function isAllowedHost(value: string | undefined, allowedHosts: readonly string[] = []): boolean {
+  if (!value) return false;
+  const host = value.trim().toLowerCase();
+  if (LOOPBACK_HOST.test(host)) return true;
+  const parsed = splitHost(host);
+  if (!parsed) return false;
+  return allowedHosts.some((entry) => {
+    const allowed = splitHost(entry.trim().toLowerCase());
+    if (!allowed || allowed.name !== parsed.name) return false;
+    return allowed.port === null || allowed.port === parsed.port;
+  });
+}
+
+export function hostGuard(options: HostGuardOptions): MiddlewareHandler {
+  const enabled = options.enabled ?? isLoopbackHost(options.bindHost);
+  return async (c, next) => {
+    if (!enabled) return next();
+    const header = c.req.header("host");
+    const urlHost = new URL(c.req.url).host;
+    const ok =
+      isAllowedHost(urlHost, options.allowedHosts) &&
+      (header === undefined || isAllowedHost(header, options.allowedHosts));
+    if (!ok) return errorResponse(c, 403, "invalid_host", "Host not allowed");
+    return next();
+  };
+}
+
+export interface OriginGuardOptions {
+  /** Ports whose loopback origins are ours (e.g. the API/UI port and the MCP port). */
+  ports: readonly number[];
+  /** Further allowed origins (`PUBLIC_URL`). */
+  allowedOrigins?: readonly string[];
+}
+
+/** 403 `forbidden` when an `Origin` header is present and is `null` or not one of ours; absent passes. */
+export function originGuard(options: OriginGuardOptions): MiddlewareHandler {
+  const allowed = new Set(options.ports.flatMap(loopbackOrigins));
+  for (const o of options.allowedOrigins ?? []) {
+    const n = normalizeOrigin(o);
+    if (n) allowed.add(n);
+  }
+  return async (c, next) => {
+    const origin = c.req.header("origin");
+    if (origin === undefined) return next();
+    const normalized = origin === "null" ? null : normalizeOrigin(origin);
+    if (normalized === null || !allowed.has(normalized)) {
+      return errorResponse(c, 403, "forbidden", "Origin not allowed");
+    }
+    return next();
+  };
+}
