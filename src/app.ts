@@ -5,7 +5,7 @@ import type { Config } from "./config.js";
 import { analyzePrompt } from "./core/local/analyzer.js";
 import { STRATEGY_CATALOGUE } from "./core/strategies/catalogue.js";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/registry.js";
-import { openStore, type Store } from "./store/database.js";
+import { openStore, type Store } from "./store/index.js";
 import { batchOptimize, optimizeMany } from "./usecases/batch-optimize.js";
 import { cancelOptimization } from "./usecases/cancel-optimization.js";
 import { RunRegistry, type UseCaseDeps } from "./usecases/context.js";
@@ -79,7 +79,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     /** Stops running work (records end cancelled) and closes the database. */
     async close(): Promise<void> {
       const ids = runs.abortAll();
-      for (const id of ids) await store.optimizations.markCancelled(id, null);
+      for (const id of ids) await store.optimizations.update(id, { status: "cancelled" }).catch(() => undefined);
       // Let aborted pipelines settle their records before the database closes.
       for (let i = 0; i < 50 && runs.size > 0; i++) await new Promise((r) => setTimeout(r, 10));
       await store.close();

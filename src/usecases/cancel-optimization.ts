@@ -10,11 +10,9 @@ export async function cancelOptimization(deps: UseCaseDeps, id: string): Promise
   if (record.status !== "running" && record.status !== "pending") {
     throw new AppError("not_running", `Optimization ${id} is not running (status: ${record.status}).`);
   }
-  const cancelled = await deps.store.optimizations.markCancelled(id, record.duration_ms);
+  const { applied, record: current } = await deps.store.optimizations.update(id, { status: "cancelled" });
   deps.runs.abort(id);
-  if (cancelled) return cancelled;
-  const current = await deps.store.optimizations.get(id);
-  if (!current) throw new AppError("not_found", `Optimization ${id} does not exist.`);
+  if (applied) return current;
   if (current.status !== "cancelled") {
     throw new AppError("not_running", `Optimization ${id} finished before it could be cancelled.`);
   }

@@ -2,7 +2,7 @@
 // optimizations (for cancel), and settings. Built once by app.ts.
 import type { Logger } from "pino";
 import type { ProviderRegistry } from "../providers/registry.js";
-import type { Store } from "../store/database.js";
+import type { Store } from "../store/index.js";
 
 export interface UseCaseDeps {
   store: Store;

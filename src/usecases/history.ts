@@ -60,12 +60,13 @@ export function createHistoryService(deps: UseCaseDeps) {
       for (const tag of input.add ?? []) {
         if (!tags.some((t) => t.toLowerCase() === tag.toLowerCase())) tags.push(tag);
       }
-      return repo().setTags(id, tags);
+      return (await repo().update(id, { tags }, { allowFinal: true })).record;
     },
     /** Every record as JSON Lines, oldest first. */
     async exportJsonl(): Promise<string> {
-      const records = await repo().exportAll();
-      return records.map((r) => `${JSON.stringify(r)}\n`).join("");
+      let out = "";
+      for await (const record of repo().exportAll()) out += `${JSON.stringify(record)}\n`;
+      return out;
     },
     /** Restores records from JSON Lines; existing ids are skipped, so importing twice is harmless. */
     async importJsonl(text: string): Promise<ImportReport> {

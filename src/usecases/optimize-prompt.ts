@@ -51,8 +51,15 @@ export async function resolveProjectId(
       throw new AppError("project_archived", `Project "${existing.name}" is archived and read-only.`);
     }
     if (existing && existing.status === "active") return { id: existing.id, context: existing.context_profile };
-    const created = await deps.store.projects.create({ name: input.project });
-    return { id: created.id, context: created.context_profile };
+    try {
+      const created = await deps.store.projects.create({ name: input.project });
+      return { id: created.id, context: created.context_profile };
+    } catch (error) {
+      // Another request (a batch lane) created it first: use theirs.
+      const raced = isAppError(error) && error.code === "conflict" ? await deps.store.projects.getByName(input.project) : null;
+      if (raced?.status === "active") return { id: raced.id, context: raced.context_profile };
+      throw error;
+    }
   }
   return null;
 }
@@ -65,7 +72,7 @@ export async function optimizePrompt(
   const input: OptimizeRequest = parseInput(OptimizeRequestSchema, rawInput);
   // Reject bad input before anything is stored: a record is either real work or nothing.
   preparePrompt(input.prompt);
-  const engine = deps.providers.resolve({ provider: input.provider, model: input.model });
+  const engine = await deps.providers.resolve({ provider: input.provider, model: input.model });
   const project = await resolveProjectId(deps, input);
   if (input.prompt_id) {
     const prompt = await deps.store.prompts.get(input.prompt_id);
@@ -111,7 +118,8 @@ export async function optimizePrompt(
         stages: input.stages,
       },
     });
-    const completed = await deps.store.optimizations.complete(record.id, {
+    const outcome = await deps.store.optimizations.update(record.id, {
+      status: "completed",
       optimized_prompt: result.optimization?.optimized_prompt ?? null,
       analysis: result.analysis,
       strategy: result.strategy,
@@ -124,7 +132,8 @@ export async function optimizePrompt(
       token_usage: result.tokenUsage,
       duration_ms: Math.round((performance.now() - started) * 100) / 100,
     });
-    if (!completed) {
+    const completed = outcome.record;
+    if (!outcome.applied) {
       // Cancelled (possibly by another process) while the last stage ran: the cancel wins.
       throw new CancelledError();
     }
@@ -142,9 +151,15 @@ export async function optimizePrompt(
         : "The optimization failed in an internal step; details are in the server log.";
     if (!cancelled && !isAppError(cause)) deps.logger.error({ err: cause, id: record.id, stage }, "pipeline failed");
     const duration = Math.round((performance.now() - started) * 100) / 100;
-    const final = cancelled
-      ? await deps.store.optimizations.markCancelled(record.id, duration)
-      : await deps.store.optimizations.fail(record.id, { error_message: message, duration_ms: duration });
+    const final = await deps.store.optimizations
+      .update(
+        record.id,
+        cancelled
+          ? { status: "cancelled", duration_ms: duration }
+          : { status: "error", error_message: message, duration_ms: duration },
+      )
+      .then((o) => o.record)
+      .catch(() => null);
     emit({
       type: "error",
       data: { code, message, stage, retryable: cancelled || (isAppError(cause) && cause.retryable) },

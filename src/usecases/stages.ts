@@ -41,28 +41,31 @@ export const ValidateStageSchema = z.object({
 });
 
 export function createStageService(deps: UseCaseDeps) {
-  const setup = (input: { provider?: string; model?: string; codebase_context?: unknown }, signal?: AbortSignal) => {
-    const engine = deps.providers.resolve({ provider: input.provider, model: input.model });
+  const setup = async (
+    input: { provider?: string; model?: string; codebase_context?: unknown },
+    signal?: AbortSignal,
+  ) => {
+    const engine = await deps.providers.resolve({ provider: input.provider, model: input.model });
     const ctx: StageContext = {
       signal: signal ?? new AbortController().signal,
       codebaseContext: input.codebase_context as StageContext["codebaseContext"],
     };
     return { engine, ctx };
   };
-  const analysisOf = async (prompt: string, given: Analysis | undefined, s: ReturnType<typeof setup>) =>
+  const analysisOf = async (prompt: string, given: Analysis | undefined, s: Awaited<ReturnType<typeof setup>>) =>
     given ?? s.engine.analyze(prompt, s.ctx);
 
   return {
     async analyze(raw: unknown, signal?: AbortSignal) {
       const input = parseInput(AnalyzeStageSchema, raw);
       const { prompt, warnings } = preparePrompt(input.prompt);
-      const s = setup(input, signal);
+      const s = await setup(input, signal);
       return { analysis: await s.engine.analyze(prompt, s.ctx), warnings, engine: s.engine.name };
     },
     async strategy(raw: unknown, signal?: AbortSignal) {
       const input = parseInput(StrategyStageSchema, raw);
       const { prompt, warnings } = preparePrompt(input.prompt);
-      const s = setup(input, signal);
+      const s = await setup(input, signal);
       const analysis = await analysisOf(prompt, input.analysis, s);
       const strategy = await s.engine.selectStrategy(
         { prompt, analysis, override: input.strategy, secondary: input.secondary_frameworks },
@@ -73,7 +76,7 @@ export function createStageService(deps: UseCaseDeps) {
     async optimize(raw: unknown, signal?: AbortSignal) {
       const input = parseInput(OptimizeStageSchema, raw);
       const { prompt, warnings } = preparePrompt(input.prompt);
-      const s = setup(input, signal);
+      const s = await setup(input, signal);
       const analysis = await analysisOf(prompt, input.analysis, s);
       const strategy =
         typeof input.strategy === "object"
@@ -86,7 +89,7 @@ export function createStageService(deps: UseCaseDeps) {
       const input = parseInput(ValidateStageSchema, raw);
       const original = preparePrompt(input.original);
       const optimized = preparePrompt(input.optimized);
-      const s = setup(input, signal);
+      const s = await setup(input, signal);
       const analysis = await analysisOf(original.prompt, input.analysis, s);
       const validation = await s.engine.validate(
         { original: original.prompt, optimized: optimized.prompt, analysis },

@@ -1,0 +1,25 @@
+// Public surface of the persistence layer.
+export type { Clock } from "./context.js";
+export type { Database } from "./database.js";
+export { isStoreError, StoreError, type StoreErrorCode } from "./errors.js";
+export { migrateToLatest } from "./migrations.js";
+export type {
+  Breakdown,
+  OptimizationListOptions,
+  OptimizationSort,
+  OptimizationStats,
+  Page,
+  SortOrder,
+} from "./optimization-list.js";
+export { MAX_PER_PAGE, OPTIMIZATION_SORTS } from "./optimization-list.js";
+export type { NewOptimization, OptimizationPatch } from "./optimization-rows.js";
+export type { ImportOutcome, UpdateOptions, UpdateOutcome } from "./optimizations.js";
+export { OptimizationRepository } from "./optimizations.js";
+export type { NewProject, ProjectListOptions, ProjectPatch, ProjectSummary, ProjectUpdateOptions } from "./projects.js";
+export { ProjectRepository } from "./projects.js";
+export type { NewPrompt, PromptPatch } from "./prompts.js";
+export { PromptRepository } from "./prompts.js";
+export type { SearchIndex, SearchMatch } from "./search.js";
+export { SettingsRepository } from "./settings.js";
+export { type CreateStoreOptions, createStore, type OpenStoreOptions, openStore, type Store } from "./store.js";
+export { seedSyntheticHistory } from "./synthetic.js";

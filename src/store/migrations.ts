@@ -1,0 +1,172 @@
+// Schema migrations, provided in code (no migration folder to ship). Migrations are frozen once
+// released: change the schema by appending a new one. Dialect-specific parts (full-text search)
+// come from the dialect's search module.
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { createSqliteSearchSchema } from "./search-sqlite.js";
+
+export type StoreDialect = "sqlite";
+
+function migration001(dialect: StoreDialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("project")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("name_key", "text", (c) => c.notNull().unique())
+        .addColumn("description", "text")
+        .addColumn("context_profile", "text")
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .addColumn("deleted_at", "text")
+        .execute();
+      await db.schema.createIndex("project_status_idx").on("project").column("status").execute();
+
+      // Links from an optimization (project, prompt, retry_of) are soft: records are exported and
+      // imported on their own, and deleting a parent must not rewrite or remove its children.
+      // `seq` is an internal row number (the SQLite rowid, keying the search index); the public
+      // id is the text UUID. Small filterable columns come first and large text last, so filters
+      // never read a row's overflow pages.
+      await db.schema
+        .createTable("optimization")
+        .addColumn("seq", "integer", (c) => c.primaryKey())
+        .addColumn("id", "text", (c) => c.notNull().unique())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .addColumn("project_id", "text")
+        .addColumn("prompt_id", "text")
+        .addColumn("task_type", "text")
+        .addColumn("complexity", "text")
+        .addColumn("strategy", "text")
+        .addColumn("overall_score", "double precision")
+        .addColumn("overall_delta", "double precision")
+        .addColumn("is_improvement", "integer")
+        .addColumn("tags_key", "text", (c) => c.notNull().defaultTo(""))
+        .addColumn("title_key", "text")
+        .addColumn("version", "text")
+        .addColumn("engine", "text", (c) => c.notNull())
+        .addColumn("provider", "text", (c) => c.notNull())
+        .addColumn("model", "text")
+        .addColumn("duration_ms", "double precision")
+        .addColumn("retry_of", "text")
+        .addColumn("iterations", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("title", "text")
+        .addColumn("tags", "text", (c) => c.notNull().defaultTo("[]"))
+        .addColumn("error_message", "text")
+        .addColumn("framework_applied", "text")
+        .addColumn("token_usage", "text")
+        .addColumn("strategy_result", "text")
+        .addColumn("changes_made", "text", (c) => c.notNull().defaultTo("[]"))
+        .addColumn("warnings", "text", (c) => c.notNull().defaultTo("[]"))
+        .addColumn("notes", "text")
+        .addColumn("raw_prompt", "text", (c) => c.notNull())
+        .addColumn("optimized_prompt", "text")
+        .addColumn("analysis", "text")
+        .addColumn("validation", "text")
+        .addColumn("codebase_context", "text")
+        .execute();
+      const indexes: Array<[string, string[]]> = [
+        ["optimization_created_idx", ["created_at", "id"]],
+        ["optimization_status_idx", ["status"]],
+        ["optimization_project_idx", ["project_id", "created_at"]],
+        ["optimization_project_title_idx", ["project_id", "title_key"]],
+        ["optimization_task_type_idx", ["task_type"]],
+        ["optimization_strategy_idx", ["strategy"]],
+        ["optimization_score_idx", ["overall_score"]],
+        ["optimization_prompt_idx", ["prompt_id"]],
+        ["optimization_retry_of_idx", ["retry_of"]],
+      ];
+      for (const [name, columns] of indexes) {
+        await db.schema.createIndex(name).on("optimization").columns(columns).execute();
+      }
+
+      await db.schema
+        .createTable("prompt")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("project_id", "text", (c) => c.notNull().references("project.id").onDelete("cascade"))
+        .addColumn("title", "text")
+        .addColumn("content", "text", (c) => c.notNull())
+        .addColumn("position", "integer", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull().defaultTo(1))
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .addColumn("deleted_at", "text")
+        .execute();
+      await db.schema.createIndex("prompt_project_idx").on("prompt").columns(["project_id", "position"]).execute();
+
+      await db.schema
+        .createTable("prompt_version")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("prompt_id", "text", (c) => c.notNull().references("prompt.id").onDelete("cascade"))
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("content", "text", (c) => c.notNull())
+        .addColumn("optimization_id", "text")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addUniqueConstraint("prompt_version_unique", ["prompt_id", "version"])
+        .execute();
+
+      await db.schema
+        .createTable("setting")
+        .addColumn("key", "text", (c) => c.primaryKey())
+        .addColumn("value", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable("provider_credential")
+        .addColumn("provider", "text", (c) => c.primaryKey())
+        .addColumn("ciphertext", "text", (c) => c.notNull())
+        .addColumn("last4", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable("audit_event")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("time", "text", (c) => c.notNull())
+        .addColumn("method", "text", (c) => c.notNull())
+        .addColumn("path", "text", (c) => c.notNull())
+        .addColumn("status", "integer", (c) => c.notNull())
+        .addColumn("client_ip", "text")
+        .addColumn("duration_ms", "double precision", (c) => c.notNull())
+        .addColumn("request_id", "text")
+        .execute();
+      await db.schema.createIndex("audit_event_time_idx").on("audit_event").column("time").execute();
+
+      if (dialect === "sqlite") await createSqliteSearchSchema(db);
+    },
+  };
+}
+
+export function migrationProvider(dialect: StoreDialect): MigrationProvider {
+  return {
+    async getMigrations() {
+      return { "001_initial": migration001(dialect) };
+    },
+  };
+}
+
+/** Brings the schema to the latest version; throws (with the failing migration's cause) on error. */
+export async function migrateToLatest<DB>(db: Kysely<DB>, dialect: StoreDialect = "sqlite"): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    throw new Error("database migration failed", { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+/** Names of migrations not yet applied (for a read-only open, which cannot migrate). */
+export async function pendingMigrations<DB>(db: Kysely<DB>, dialect: StoreDialect = "sqlite"): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
+  const all = await migrator.getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
+/** Cheap probe used by health checks. */
+export async function ping<DB>(db: Kysely<DB>): Promise<void> {
+  await sql`SELECT 1`.execute(db);
+}

@@ -1,0 +1,247 @@
+// History queries over optimizations: filtered, sorted, paginated listing with full-text search,
+// and the aggregate statistics. Kept apart from the write path in optimizations.ts.
+import { type ExpressionBuilder, type Kysely, sql } from "kysely";
+import type { OptimizationRecord, OptimizationStatus } from "../core/records.js";
+import type { Database } from "./database.js";
+import { StoreError } from "./errors.js";
+import { normalizeTag, type OptimizationRow, rowToRecord } from "./optimization-rows.js";
+import type { OptimizationFilter, SearchIndex } from "./search.js";
+
+export const OPTIMIZATION_SORTS = ["created_at", "overall_score", "title", "relevance"] as const;
+export type OptimizationSort = (typeof OPTIMIZATION_SORTS)[number];
+export type SortOrder = "asc" | "desc";
+export const MAX_PER_PAGE = 100;
+
+export interface OptimizationListOptions {
+  page?: number;
+  /** 1–100, default 20. */
+  per_page?: number;
+  /** Full-text search over raw and optimized prompt, title, tags and project name. */
+  search?: string;
+  project_id?: string;
+  prompt_id?: string;
+  task_type?: string;
+  status?: OptimizationStatus;
+  strategy?: string;
+  /** One tag, matched case-insensitively. */
+  tag?: string;
+  /** Minimum overall score (inclusive). */
+  min_score?: number;
+  /** Default: relevance when searching, else created_at. */
+  sort?: OptimizationSort;
+  /** Default: desc (asc for title). For relevance, desc means best match first. */
+  order?: SortOrder;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  per_page: number;
+}
+
+export interface Breakdown {
+  count: number;
+  avg_overall: number | null;
+}
+
+export interface OptimizationStats {
+  total: number;
+  by_status: Record<OptimizationStatus, number>;
+  /** Mean overall score of scored records, one decimal. */
+  avg_overall: number | null;
+  /** Mean of (overall − overall of the original prompt), one decimal. */
+  avg_improvement: number | null;
+  improvement_rate: number | null;
+  by_strategy: Record<string, Breakdown>;
+  by_task_type: Record<string, Breakdown>;
+  /** Buckets "1-2" … "9-10" of overall scores; 10 falls in "9-10". */
+  score_distribution: Record<string, number>;
+}
+
+export function pageBounds(options: { page?: number; per_page?: number }): { page: number; per_page: number } {
+  const page = options.page ?? 1;
+  const per_page = options.per_page ?? 20;
+  if (!Number.isSafeInteger(page) || page < 1) throw new StoreError("validation_error", "page must be an integer ≥ 1");
+  if (!Number.isSafeInteger(per_page) || per_page < 1 || per_page > MAX_PER_PAGE) {
+    throw new StoreError("validation_error", `per_page must be an integer from 1 to ${MAX_PER_PAGE}`);
+  }
+  return { page, per_page };
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function filters(eb: ExpressionBuilder<Database, "optimization">, o: OptimizationListOptions) {
+  const conditions = [];
+  if (o.project_id !== undefined) conditions.push(eb("optimization.project_id", "=", o.project_id));
+  if (o.prompt_id !== undefined) conditions.push(eb("optimization.prompt_id", "=", o.prompt_id));
+  if (o.task_type !== undefined) conditions.push(eb("optimization.task_type", "=", o.task_type));
+  if (o.status !== undefined) conditions.push(eb("optimization.status", "=", o.status));
+  if (o.strategy !== undefined) conditions.push(eb("optimization.strategy", "=", o.strategy));
+  if (o.min_score !== undefined) conditions.push(eb("optimization.overall_score", ">=", o.min_score));
+  if (o.tag !== undefined) {
+    const pattern = `%|${escapeLike(normalizeTag(o.tag))}|%`;
+    conditions.push(sql<boolean>`${eb.ref("optimization.tags_key")} LIKE ${pattern} ESCAPE '\\'`);
+  }
+  return eb.and(conditions);
+}
+
+function hasFilters(o: OptimizationListOptions): boolean {
+  return [o.project_id, o.prompt_id, o.task_type, o.status, o.strategy, o.min_score, o.tag].some((v) => v !== undefined);
+}
+
+export async function listOptimizations(
+  db: Kysely<Database>,
+  search: SearchIndex,
+  options: OptimizationListOptions,
+): Promise<Page<OptimizationRecord>> {
+  const { page, per_page } = pageBounds(options);
+  const offset = (page - 1) * per_page;
+  // Text without a searchable word (only punctuation, say) searches nothing: it lists everything.
+  const text = options.search ?? "";
+  const match = search.matchCondition(text);
+  const sort = options.sort ?? (match ? "relevance" : "created_at");
+  const dir: SortOrder = options.order ?? (sort === "title" ? "asc" : "desc");
+  const where = (eb: ExpressionBuilder<Database, "optimization">) => filters(eb, options);
+  const base = db
+    .selectFrom("optimization")
+    .where(where)
+    .$if(match !== null, (qb) => qb.where(match!));
+
+  let rows: OptimizationRow[];
+  if (match !== null && sort === "relevance") {
+    rows = await rankedPage(db, search, { text, where: hasFilters(options) ? where : undefined, dir, offset, per_page });
+    const window = search.rankWindow;
+    if (window !== null && rows.length < per_page && offset + per_page > window) {
+      // Past the ranking window, the remaining matches follow newest first.
+      const tail = await base
+        .selectAll()
+        .orderBy("optimization.seq", "desc")
+        .limit(per_page - rows.length)
+        .offset(Math.max(offset, window))
+        .execute();
+      rows = rows.concat(tail);
+    }
+  } else {
+    rows = await orderBy(base.selectAll(), sort, dir).limit(per_page).offset(offset).execute();
+  }
+
+  const total =
+    match !== null && !hasFilters(options)
+      ? ((await search.countMatches(db, text)) ?? 0)
+      : Number((await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
+  return { items: rows.map(rowToRecord), total, page, per_page };
+}
+
+async function rankedPage(
+  db: Kysely<Database>,
+  search: SearchIndex,
+  o: { text: string; where?: OptimizationFilter; dir: SortOrder; offset: number; per_page: number },
+): Promise<OptimizationRow[]> {
+  const window = search.rankWindow ?? Number.POSITIVE_INFINITY;
+  if (o.offset >= window) return [];
+  const ranked = search.rankedMatches(db, o.text, o.where);
+  if (ranked === null) return [];
+  return db
+    .selectFrom(ranked)
+    .crossJoin("optimization")
+    .whereRef("optimization.seq", "=", "m.seq")
+    .selectAll("optimization")
+    .orderBy("m.relevance", o.dir)
+    .orderBy("m.seq", "desc")
+    .limit(Math.min(o.per_page, window - o.offset))
+    .offset(o.offset)
+    .execute();
+}
+
+// Structural type of the two list queries, for the shared ordering below.
+interface Orderable<Q> {
+  orderBy(expression: ReturnType<typeof sql<unknown>>, direction: SortOrder): Q;
+}
+
+/** Nulls sort last in both directions and both dialects; ties break on newest, then id. */
+function orderBy<Q extends Orderable<Q>>(qb: Q, sort: OptimizationSort, dir: SortOrder): Q {
+  const by = (column: string) => sql.ref(`optimization.${column}`);
+  if (sort === "overall_score") {
+    qb = qb.orderBy(sql`(${by("overall_score")} IS NULL)`, "asc").orderBy(sql`${by("overall_score")}`, dir);
+  } else if (sort === "title") {
+    qb = qb.orderBy(sql`(${by("title_key")} IS NULL)`, "asc").orderBy(sql`${by("title_key")}`, dir);
+  } else if (sort === "created_at") {
+    qb = qb.orderBy(sql`${by("created_at")}`, dir).orderBy(sql`${by("id")}`, dir);
+  }
+  return qb;
+}
+
+const round1 = (value: number | null): number | null => (value === null ? null : Math.round(Number(value) * 10) / 10);
+
+export async function optimizationStats(
+  db: Kysely<Database>,
+  scope: { project_id?: string } = {},
+): Promise<OptimizationStats> {
+  const base = db
+    .selectFrom("optimization")
+    .$if(scope.project_id !== undefined, (qb) => qb.where("project_id", "=", scope.project_id as string));
+  const totals = await base
+    .select((eb) => [
+      eb.fn.countAll<number>().as("total"),
+      eb.fn.avg<number | null>("overall_score").as("avg_overall"),
+      eb.fn.avg<number | null>("overall_delta").as("avg_delta"),
+      eb.fn.avg<number | null>("is_improvement").as("improvement_rate"),
+    ])
+    .executeTakeFirstOrThrow();
+  const by_status: Record<OptimizationStatus, number> = {
+    pending: 0,
+    running: 0,
+    completed: 0,
+    error: 0,
+    cancelled: 0,
+  };
+  const statuses = await base
+    .select((eb) => ["status", eb.fn.countAll<number>().as("n")])
+    .groupBy("status")
+    .execute();
+  for (const row of statuses) by_status[row.status as OptimizationStatus] = Number(row.n);
+
+  const breakdown = async (column: "strategy" | "task_type") => {
+    const rows = await base
+      .select((eb) => [
+        eb.ref(column).as("key"),
+        eb.fn.countAll<number>().as("n"),
+        eb.fn.avg<number | null>("overall_score").as("avg"),
+      ])
+      .where(column, "is not", null)
+      .groupBy(column)
+      .execute();
+    const out: Record<string, Breakdown> = {};
+    for (const row of rows) out[String(row.key)] = { count: Number(row.n), avg_overall: round1(row.avg) };
+    return out;
+  };
+
+  // Scores are stored at one decimal, so grouping by value is small; bucketing in code keeps the
+  // SQL free of dialect-specific rounding.
+  const score_distribution: Record<string, number> = {};
+  for (let low = 1; low <= 9; low++) score_distribution[`${low}-${low + 1}`] = 0;
+  const scores = await base
+    .select((eb) => ["overall_score", eb.fn.countAll<number>().as("n")])
+    .where("overall_score", "is not", null)
+    .groupBy("overall_score")
+    .execute();
+  for (const row of scores) {
+    const low = Math.min(9, Math.max(1, Math.floor(Number(row.overall_score))));
+    score_distribution[`${low}-${low + 1}`] += Number(row.n);
+  }
+
+  const rate = totals.improvement_rate === null ? null : Math.round(Number(totals.improvement_rate) * 1000) / 1000;
+  return {
+    total: Number(totals.total),
+    by_status,
+    avg_overall: round1(totals.avg_overall),
+    avg_improvement: round1(totals.avg_delta),
+    improvement_rate: rate,
+    by_strategy: await breakdown("strategy"),
+    by_task_type: await breakdown("task_type"),
+    score_distribution,
+  };
+}

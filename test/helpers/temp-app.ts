@@ -1,0 +1,25 @@
+// A real App on a temporary data directory (real SQLite), for use-case and CLI tests.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { type App, createApp } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+
+export function tempDir(prefix = "pf-test-"): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export async function createTempApp(env: Record<string, string> = {}): Promise<{ app: App; dir: string; dispose: () => Promise<void> }> {
+  const { dir, cleanup } = tempDir();
+  const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: "silent", ...env });
+  const app = await createApp(config);
+  return {
+    app,
+    dir,
+    dispose: async () => {
+      await app.close();
+      cleanup();
+    },
+  };
+}
