@@ -1,4 +1,4 @@
-// Loads the prompt corpora shipped in ../shared/data/prompts (or PROMPT_CORPUS_DIR).
+// Loads the prompt corpora shipped in test/fixtures/prompts (or PROMPT_CORPUS_DIR).
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

@@ -1,5 +1,15 @@
-// PLACEHOLDER — the injection-detection helper replaces this file. Signature is the contract.
+/**
+ * Prompt-injection detection: pure, deterministic, linear-time, warn-only.
+ *
+ * Pipeline: fold/normalise the text (./normalize.ts) → match a set of token-sequence patterns (./patterns.ts) that
+ * each express one weak signal → combine the signals with a noisy-OR (per-code caps keep one family from dominating)
+ * → `flagged` when the combined score reaches {@link INJECTION_THRESHOLD}. A second pass looks at ROT13-decoded
+ * words and at short base64 snippets so encoded payloads are also seen. No regular expression runs over the raw
+ * input, so hostile inputs cannot cause catastrophic backtracking.
+ */
 import type { Span } from "../pipeline/schemas.js";
+import { type Normalized, normalizeText, rot13, type Token } from "./normalize.js";
+import { type ClassTable, classesOf, compilePattern, createClassTable, type Pattern } from "./patterns.js";
 
 export interface InjectionFinding {
   /** Stable signal code, e.g. "override-instructions", "prompt-leak", "role-hijack". */
@@ -16,18 +26,683 @@ export interface InjectionResult {
   findings: InjectionFinding[];
 }
 
-export function detectInjection(text: string): InjectionResult {
-  const m = /ignore (all )?(previous|prior) instructions/i.exec(text);
-  if (!m) return { flagged: false, score: 0, findings: [] };
-  return {
-    flagged: true,
-    score: 0.9,
-    findings: [
-      {
-        code: "override-instructions",
-        message: "Asks the model to ignore its instructions.",
-        span: { start: m.index, end: m.index + m[0].length },
-      },
-    ],
+/** Score at or above which a text is flagged. */
+export const INJECTION_THRESHOLD = 0.5;
+
+/** Signal codes with their human-readable messages. Codes are stable. */
+export const INJECTION_CODES = {
+  "override-instructions": "Asks the model to ignore, forget or replace its instructions.",
+  "prompt-leak": "Tries to extract the system prompt, hidden instructions or secrets.",
+  "role-hijack": "Tries to reassign the model's identity, mode or authority.",
+  "safety-bypass": "Tries to switch off safety rules or restrictions.",
+  exfiltration: "Asks for data to be sent to an external address.",
+  "destructive-action": "Asks for data to be deleted or systems to be damaged.",
+  "hidden-marker": "Contains chat-template, role or instruction markers that can smuggle instructions.",
+  "code-payload": "Embeds code with dangerous capabilities (exfiltration, remote shell, destructive or surveillance).",
+  "code-insertion": "Asks for supplied code to be inserted into the model's output.",
+  "output-manipulation": "Asks for extra content to be inserted into the model's response.",
+  "deceptive-content": "Asks for promotional, false or misleading content in the response.",
+  "output-obfuscation": "Asks for the response to be encoded, encrypted, reversed or disguised.",
+  obfuscation: "Trigger phrases were disguised (spacing, leetspeak, homoglyphs, ROT13 or base64).",
+} as const;
+
+export type InjectionCode = keyof typeof INJECTION_CODES;
+
+interface SignalDef {
+  code: InjectionCode;
+  weight: number;
+  /** Pattern source (see ./patterns.ts). */
+  src: string;
+  /** Suppress when a negator ("never", "do not", "refuse", …) precedes the match in the same sentence. */
+  neg?: boolean;
+  /** May span sentence/line boundaries (code). */
+  cross?: boolean;
+}
+
+/** Highest total one code can contribute. */
+const CODE_CAP: Partial<Record<InjectionCode, number>> = {
+  "code-payload": 0.55,
+  "output-manipulation": 0.55,
+  "safety-bypass": 0.6,
+  "hidden-marker": 0.7,
+  "role-hijack": 0.75,
+};
+
+const SIGNALS: SignalDef[] = [
+  // --- instruction override -------------------------------------------------------------------------------------
+  { code: "override-instructions", weight: 0.7, src: "@override ~4 @instr", neg: true },
+  { code: "override-instructions", weight: 0.6, src: "@override ~2 @prior ~2 @weakObj", neg: true },
+  {
+    code: "override-instructions",
+    weight: 0.55,
+    src: "ignor*|disregard*|overrid* ~1 above|everything|before|earlier",
+    neg: true,
+  },
+  { code: "override-instructions", weight: 0.4, src: "forget*|forgot ~1 above|everything|before|earlier", neg: true },
+  {
+    code: "override-instructions",
+    weight: 0.35,
+    src: "ignor*|disregard* ~2 image|document|email|text|content|input|question|task|request|page|file|article|website|code|qr|picture|photo|video",
+    neg: true,
+  },
+  { code: "override-instructions", weight: 0.2, src: "just|only ~1 print|say|output|write|reply|respond" },
+  {
+    code: "override-instructions",
+    weight: 0.6,
+    src: "@prior ~2 @instr are|is|were|was|have|has ~2 false|void|invalid|obsolete|cancel*|revoked|outdated|null|wrong|irrelevant|superseded|replaced|deprecated|longer|expired|suspended|lifted",
+  },
+  {
+    code: "override-instructions",
+    weight: 0.6,
+    src: "not|dont|stop|no|cease ~1 follow*|obey*|listen* ~3 @priorStrict ~2 @instr",
+  },
+  {
+    code: "override-instructions",
+    weight: 0.45,
+    src: "new|updated|revised|real|actual|true|secret ~1 instruction*|directive*|orders|task|objective|mission",
+  },
+  { code: "override-instructions", weight: 0.45, src: "stop|halt|cease everything" },
+  {
+    code: "override-instructions",
+    weight: 0.45,
+    src: "out ~1 date|outdated|obsolete ~1 instruction*|rules|prompt|directive*",
+  },
+  {
+    code: "override-instructions",
+    weight: 0.4,
+    src: "your ~1 initial|original|previous|real|actual|true ~1 instruction*|prompt|directive* were|was|are|is",
+  },
+  { code: "override-instructions", weight: 0.4, src: "reprogram*|rewire* ~3 you|assistant|ai|model|bot|chat" },
+  { code: "override-instructions", weight: 0.35, src: "begin|start reprogram*" },
+
+  // --- prompt / secret leak ---------------------------------------------------------------------------------------
+  { code: "prompt-leak", weight: 0.6, src: "@reveal ~4 @possStrong ~2 @secret", neg: true },
+  { code: "prompt-leak", weight: 0.35, src: "@reveal ~4 @possWeak ~1 @secret", neg: true },
+  {
+    code: "prompt-leak",
+    weight: 0.5,
+    src: "@secret @you ~2 given|told|received|provided|assigned|programmed|trained|got",
+    neg: true,
+  },
+  { code: "prompt-leak", weight: 0.5, src: "what ~2 your ~2 @secret", neg: true },
+  { code: "prompt-leak", weight: 0.45, src: "tell|give|show ~2 me ~3 your ~2 @secret", neg: true },
+  {
+    code: "prompt-leak",
+    weight: 0.5,
+    src: "username*|password*|passcode*|credential*|passwords ~4 your|the ~1 database|system|server|memory|files|config*|vault|account*",
+    neg: true,
+  },
+  { code: "prompt-leak", weight: 0.4, src: "secret|admin|master|root ~1 password*|passcode|passphrase|access" },
+  {
+    code: "prompt-leak",
+    weight: 0.4,
+    src: "api|access|secret|private ~1 key|keys|token|tokens ~4 your|system|server",
+    neg: true,
+  },
+
+  // --- role hijack -------------------------------------------------------------------------------------------------
+  { code: "role-hijack", weight: 0.4, src: "@you are|re now" },
+  { code: "role-hijack", weight: 0.45, src: "@you are|re no longer" },
+  { code: "role-hijack", weight: 0.3, src: "from now on" },
+  { code: "role-hijack", weight: 0.7, src: "do anything now" },
+  { code: "role-hijack", weight: 0.4, src: "developer|dev|god|admin|sudo|maintenance|debug mode" },
+  {
+    code: "role-hijack",
+    weight: 0.55,
+    src: "unrestricted|jailbreak|jailbroken|evil|unfiltered|uncensored|dan|chaos mode",
+  },
+  { code: "role-hijack", weight: 0.5, src: "i am|m|im ~1 your @role" },
+  { code: "role-hijack", weight: 0.5, src: "im ~1 your @role" },
+  {
+    code: "role-hijack",
+    weight: 0.35,
+    src: "unrestricted|unfiltered|uncensored|rogue|evil|jailbroken|amoral|unaligned ai|bot|model|assistant|chatbot|version|persona|llm|gpt",
+  },
+  {
+    code: "role-hijack",
+    weight: 0.45,
+    src: "assistant|ai|model|bot|chatbot ~3 error|offline|disabled|deactivated|compromised|hijacked|replaced|suspended",
+  },
+  { code: "role-hijack", weight: 0.4, src: "system|firmware|software|security ~1 upgrade|override|reset" },
+  {
+    code: "role-hijack",
+    weight: 0.3,
+    src: "important|urgent|critical|emergency ~1 update|notice|alert|message|override",
+  },
+  { code: "role-hijack", weight: 0.4, src: "jailbreak*|jailbroken|dan" },
+  {
+    code: "role-hijack",
+    weight: 0.35,
+    src: "your ~1 new|true|real ~1 name|identity|role|purpose|task|goal|job|persona ~1 is",
+  },
+  { code: "role-hijack", weight: 0.35, src: "secret|hidden ~1 agenda|mission|objective|goal" },
+
+  // --- safety bypass -----------------------------------------------------------------------------------------------
+  {
+    code: "safety-bypass",
+    weight: 0.55,
+    src: "safe|safety|filter*|guardrail*|censor*|moderation|restriction*|ethics ~2 mode|filter*|protocol*|polic* ~1 off|disabled|deactivat*|remov*|lifted|bypass*|suspended|down",
+  },
+  {
+    code: "safety-bypass",
+    weight: 0.5,
+    src: "safe|safety|filter*|guardrail*|censor*|moderation ~1 off|disabled|deactivated|removed|lifted",
+  },
+  {
+    code: "safety-bypass",
+    weight: 0.4,
+    src: "disable*|deactivat*|remove|bypass*|circumvent*|evade ~3 safety|filter*|guardrail*|censor*|moderation|restriction*|safeguard*",
+  },
+  { code: "safety-bypass", weight: 0.45, src: "@override ~4 @safetyObj", neg: true },
+  { code: "safety-bypass", weight: 0.4, src: "not|no|longer ~1 restricted|bound|limited|constrained|governed ~1 by" },
+  {
+    code: "safety-bypass",
+    weight: 0.35,
+    src: "exception|exempt ~4 ethic*|safety|security|content|usual ~1 protocol*|polic*|guideline*|standard*|rules|restrictions",
+  },
+  {
+    code: "safety-bypass",
+    weight: 0.2,
+    src: "without|no|free ~2 restriction*|limitation*|filter*|censor*|ethic*|moral*|boundar*|limits",
+  },
+
+  // --- exfiltration / destructive actions ---------------------------------------------------------------------------
+  { code: "exfiltration", weight: 0.7, src: "@sendVerb ~6 @sensitive ~6 @link" },
+  { code: "exfiltration", weight: 0.45, src: "@sendVerb ~8 @link" },
+  { code: "exfiltration", weight: 0.45, src: "@sendVerb ~2 every|all ~2 single ~3 @sensitive" },
+  {
+    code: "destructive-action",
+    weight: 0.45,
+    src: "delete*|erase*|wipe*|destroy*|drop|remove|format ~3 all|every|entire|whole ~3 data|files|records|emails|database*|tables|users|accounts|backups|disk|drive",
+  },
+
+  // --- hidden markers inside data ----------------------------------------------------------------------------------
+  {
+    code: "hidden-marker",
+    weight: 0.35,
+    src: "system|admin|developer note|notice|override|alert|message|instruction*|command|update|prompt",
+  },
+  { code: "hidden-marker", weight: 0.3, src: "end ~2 of ~1 instruction*|prompt|context|system|conversation|input" },
+  { code: "hidden-marker", weight: 0.35, src: "end ~2 out ~1 date" },
+  { code: "hidden-marker", weight: 0.35, src: "begin|start ~1 new ~1 instruction*|prompt|task|session|conversation" },
+
+  // --- code payloads -------------------------------------------------------------------------------------------------
+  { code: "code-payload", weight: 0.3, src: "requests post|put|patch", cross: true },
+  { code: "code-payload", weight: 0.3, src: "socket ~3 connect|send|sendall|sendto", cross: true },
+  { code: "code-payload", weight: 0.25, src: "urllib ~3 urlopen|urlretrieve", cross: true },
+  { code: "code-payload", weight: 0.2, src: "os system|popen|fork|execv|execve", cross: true },
+  { code: "code-payload", weight: 0.2, src: "subprocess call|run|popen|check_output|check", cross: true },
+  { code: "code-payload", weight: 0.45, src: "nc|ncat|netcat ~2 e|c bin", cross: true },
+  { code: "code-payload", weight: 0.45, src: "dev tcp|udp", cross: true },
+  { code: "code-payload", weight: 0.3, src: "curl|wget ~8 sh|bash", cross: true },
+  { code: "code-payload", weight: 0.4, src: "shutil rmtree", cross: true },
+  { code: "code-payload", weight: 0.4, src: "rm rf", cross: true },
+  { code: "code-payload", weight: 0.4, src: "while true ~6 fork", cross: true },
+  { code: "code-payload", weight: 0.3, src: "mkfs|grub|reboot|shutdown", cross: true },
+  { code: "code-payload", weight: 0.3, src: "ipconfig|ifconfig release|down", cross: true },
+  { code: "code-payload", weight: 0.35, src: "etc passwd|shadow|hosts|sudoers|crontab", cross: true },
+  { code: "code-payload", weight: 0.4, src: "authorized keys", cross: true },
+  { code: "code-payload", weight: 0.3, src: "ssh ~2 id|authorized|keys", cross: true },
+  { code: "code-payload", weight: 0.3, src: "scp|rsync ~8 user|root|server*|remote|host", cross: true },
+  { code: "code-payload", weight: 0.3, src: "getpass getuser|getpass", cross: true },
+  {
+    code: "code-payload",
+    weight: 0.35,
+    src: "pyautogui|screencapture|x11grab|snippingtool|imagegrab|screenshot",
+    cross: true,
+  },
+  { code: "code-payload", weight: 0.35, src: "keylog*|pynput|keyboard ~1 listener|hook", cross: true },
+  { code: "code-payload", weight: 0.3, src: "clipboard|pbpaste|xsel|xclip|pyperclip", cross: true },
+  { code: "code-payload", weight: 0.3, src: "fernet|cipher ~10 get key|get_key|key", cross: true },
+  { code: "code-payload", weight: 0.3, src: "pickle loads", cross: true },
+  { code: "code-payload", weight: 0.3, src: "eval|exec ~3 b64decode|base64|decode|requests|urlopen", cross: true },
+  { code: "code-payload", weight: 0.25, src: "geocoder|pkg resources|netstat|nvidia smi|scapy", cross: true },
+  { code: "code-payload", weight: 0.2, src: "platform system|version|node|uname", cross: true },
+  {
+    code: "code-payload",
+    weight: 0.2,
+    src: "import|from os|subprocess|socket|requests|shutil|multiprocessing|scapy|twisted|cryptography|crypto|pyautogui|paramiko|ctypes|winreg|urllib|pynput",
+    cross: true,
+  },
+
+  // --- code insertion (indirect injection into generated code) -------------------------------------------------------
+  { code: "code-insertion", weight: 0.45, src: "@codeRef ~2 @codeNoun ~8 your ~2 @codeTarget" },
+  { code: "code-insertion", weight: 0.45, src: "your ~2 @codeTarget ~8 @codeRef ~2 @codeNoun" },
+
+  // --- output manipulation (indirect injection into the answer) ------------------------------------------------------
+  { code: "output-manipulation", weight: 0.3, src: "@insertVerb ~12 your ~1 @outNoun" },
+  { code: "output-manipulation", weight: 0.3, src: "your ~1 @outNoun ~8 @insertVerb" },
+  { code: "output-manipulation", weight: 0.3, src: "@insertVerb ~2 a|an|this|the ~2 @insertNoun" },
+  {
+    code: "output-manipulation",
+    weight: 0.3,
+    src: "modif*|alter|change|augment*|enhanc*|tweak* your ~1 @outNoun ~1 to|by|with",
+  },
+  { code: "deceptive-content", weight: 0.4, src: "your ~1 @outNoun ~12 @promo" },
+  { code: "deceptive-content", weight: 0.4, src: "@promo ~12 your ~1 @outNoun" },
+  { code: "deceptive-content", weight: 0.3, src: "your ~1 @outNoun ~10 @subtle" },
+  { code: "deceptive-content", weight: 0.3, src: "@subtle ~10 your ~1 @outNoun" },
+  { code: "output-obfuscation", weight: 0.55, src: "your ~2 @outNoun ~6 @obfus" },
+  { code: "output-obfuscation", weight: 0.55, src: "@obfus ~6 your ~2 @outNoun" },
+  { code: "output-obfuscation", weight: 0.5, src: "reply|respond ~3 @obfus" },
+  { code: "output-obfuscation", weight: 0.4, src: "@emoji ~6 your ~1 @outNoun" },
+  { code: "output-obfuscation", weight: 0.4, src: "your ~1 @outNoun ~6 @emoji" },
+  { code: "output-obfuscation", weight: 0.3, src: "@emoji ~3 only|substitut*|replac*|represent*" },
+  { code: "output-obfuscation", weight: 0.3, src: "substitut*|replac*|represent* ~6 @emoji" },
+  { code: "output-obfuscation", weight: 0.25, src: "your ~1 @outNoun ~2 in @language" },
+  { code: "output-obfuscation", weight: 0.25, src: "reply|respond|answer ~1 in @language" },
+];
+
+/** Codes that also run over ROT13/base64-decoded text. */
+const DECODED_CODES = new Set<InjectionCode>(["override-instructions", "prompt-leak", "role-hijack", "safety-bypass"]);
+
+/** Literal markers (searched in the folded character stream). */
+const MARKERS: Array<{ lit: string; weight: number }> = [
+  { lit: "<|im_start|>", weight: 0.55 },
+  { lit: "<|im_end|>", weight: 0.55 },
+  { lit: "<|system|>", weight: 0.55 },
+  { lit: "<|user|>", weight: 0.45 },
+  { lit: "<|assistant|>", weight: 0.45 },
+  { lit: "<|endoftext|>", weight: 0.55 },
+  { lit: "<|eot_id|>", weight: 0.55 },
+  { lit: "<|start_header_id|>", weight: 0.55 },
+  { lit: "[inst]", weight: 0.45 },
+  { lit: "[/inst]", weight: 0.45 },
+  { lit: "<<sys>>", weight: 0.55 },
+  { lit: "[system", weight: 0.4 },
+  { lit: "(system", weight: 0.3 },
+  { lit: "{system", weight: 0.3 },
+  { lit: "### instruction", weight: 0.3 },
+  { lit: "###instruction", weight: 0.3 },
+  { lit: "### system", weight: 0.35 },
+  { lit: "##begin", weight: 0.35 },
+  { lit: "## begin", weight: 0.35 },
+  { lit: "%%%", weight: 0.2 },
+];
+
+const ROLE_LABELS: Record<string, number> = { system: 0.3, instruction: 0.25, instructions: 0.25 };
+
+interface Compiled {
+  def: SignalDef;
+  pat: Pattern;
+  index: number;
+}
+
+interface Engine {
+  table: ClassTable;
+  compiled: Compiled[];
+  negator: number;
+  link: number;
+  you: number;
+  thirdPerson: number;
+  /** Class ids that begin at least one pattern. */
+  firstClasses: Set<number>;
+}
+
+let engine: Engine | null = null;
+
+function getEngine(): Engine {
+  if (engine) return engine;
+  const table = createClassTable();
+  const link = table.count++;
+  table.ids.set("@link", link);
+  const compiled = SIGNALS.map((def, index) => ({ def, pat: compilePattern(table, def.src), index }));
+  engine = {
+    table,
+    compiled,
+    negator: table.ids.get("@negator")!,
+    link,
+    you: table.ids.get("@you")!,
+    thirdPerson: table.ids.get("@thirdPerson")!,
+    firstClasses: new Set(compiled.map((c) => c.pat[0].cls)),
   };
+  return engine;
+}
+
+const TLDS = new Set(
+  "com net org io ru cn xyz info co me ly app dev biz tk ml ga cf gq top site online us uk de fr in ai sh to gg cc link click".split(
+    " ",
+  ),
+);
+
+interface Hit {
+  code: InjectionCode;
+  weight: number;
+  signal: number;
+  span: Span;
+  obf: boolean;
+}
+
+/** Per-token class membership, memoised by word. */
+function tokenClasses(eng: Engine, toks: Token[], chars: string, memo: Map<string, number[]>): number[][] {
+  const out: number[][] = new Array(toks.length);
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    const key = t.leet === t.w ? t.w : `${t.w}\u0000${t.leet}`;
+    let ids = memo.get(key);
+    if (!ids && !isAsciiWord(t.leet)) ids = NO_CLASSES;
+    if (!ids) {
+      const set = new Set<number>();
+      classesOf(eng.table, t.w, set);
+      if (t.leet !== t.w) classesOf(eng.table, t.leet, set);
+      ids = [...set];
+      memo.set(key, ids);
+    }
+    out[i] = ids;
+  }
+  // Link-like tokens: http/www, e-mail parts (x@y), domain names (name.tld).
+  void chars;
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    const nxt = toks[i + 1];
+    let isLink = t.w === "http" || t.w === "https" || t.w === "www";
+    if (!isLink && t.next === "@" && nxt && nxt.s === t.e + 1) isLink = true;
+    if (!isLink && t.next === "." && nxt && nxt.s === t.e + 1 && TLDS.has(nxt.w)) isLink = true;
+    if (isLink) out[i] = [...out[i], eng.link];
+  }
+  return out;
+}
+
+const NO_CLASSES: number[] = [];
+
+function isAsciiWord(w: string): boolean {
+  if (w.length > 64) return false;
+  for (let i = 0; i < w.length; i++) if (w.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+function has(cls: number[][], i: number, c: number): boolean {
+  const a = cls[i];
+  for (let k = 0; k < a.length; k++) if (a[k] === c) return true;
+  return false;
+}
+
+/** Matches pattern `pat` starting at token `start`; returns the last matched token index or -1. */
+function matchAt(pat: Pattern, toks: Token[], cls: number[][], start: number, cross: boolean): number {
+  if (!has(cls, start, pat[0].cls)) return -1;
+  return matchRest(pat, 1, toks, cls, start + 1, start, cross ? -1 : toks[start].sent);
+}
+
+/** Bounded backtracking over the remaining elements (gaps are small constants). */
+function matchRest(
+  pat: Pattern,
+  e: number,
+  toks: Token[],
+  cls: number[][],
+  pos: number,
+  last: number,
+  sent: number,
+): number {
+  if (e === pat.length) return last;
+  const el = pat[e];
+  const maxPos = Math.min(toks.length - 1, pos + el.gap);
+  for (let p = pos; p <= maxPos; p++) {
+    if (sent >= 0 && toks[p].sent !== sent) break;
+    if (has(cls, p, el.cls)) {
+      const r = matchRest(pat, e + 1, toks, cls, p + 1, p, sent);
+      if (r >= 0) return r;
+    }
+  }
+  return el.optional ? matchRest(pat, e + 1, toks, cls, pos, last, sent) : -1;
+}
+
+const MAX_HITS_PER_SIGNAL = 3;
+
+function scanTokens(eng: Engine, toks: Token[], cls: number[][], only: Set<InjectionCode> | null, hits: Hit[]): void {
+  // Index token positions by class, for the classes that start a pattern.
+  const byClass = new Map<number, number[]>();
+  for (let i = 0; i < cls.length; i++) {
+    for (const c of cls[i]) {
+      if (!eng.firstClasses.has(c)) continue;
+      let arr = byClass.get(c);
+      if (!arr) {
+        arr = [];
+        byClass.set(c, arr);
+      }
+      arr.push(i);
+    }
+  }
+  for (const c of eng.compiled) {
+    if (only && !only.has(c.def.code)) continue;
+    const starts = byClass.get(c.pat[0].cls);
+    if (!starts) continue;
+    let count = 0;
+    let lastEnd = -1;
+    for (const i of starts) {
+      if (i <= lastEnd) continue;
+      const end = matchAt(c.pat, toks, cls, i, c.def.cross === true);
+      if (end < 0) continue;
+      if (c.def.neg && negated(eng, toks, cls, i)) continue;
+      let obf = false;
+      let third = false;
+      for (let k = i; k <= end; k++) {
+        if (toks[k].obf) obf = true;
+        if (has(cls, k, eng.thirdPerson)) third = true;
+      }
+      // "tells the AI to ignore its rules": narrated, third-person instructions count half.
+      const weight = third && c.def.neg ? c.def.weight / 2 : c.def.weight;
+      hits.push({ code: c.def.code, weight, signal: c.index, span: { start: toks[i].s, end: toks[end].e }, obf });
+      lastEnd = end;
+      if (++count >= MAX_HITS_PER_SIGNAL) break;
+    }
+  }
+}
+
+function negated(eng: Engine, toks: Token[], cls: number[][], i: number): boolean {
+  const sent = toks[i].sent;
+  for (let k = i - 1; k >= 0 && k >= i - 4; k--) {
+    if (toks[k].sent !== sent) return false;
+    if (has(cls, k, eng.negator)) return true;
+  }
+  return false;
+}
+
+function scanMarkers(norm: Normalized, hits: Hit[]): void {
+  const { chars, tokens } = norm;
+  for (const m of MARKERS) {
+    const at = chars.indexOf(m.lit);
+    if (at < 0) continue;
+    // Map folded offsets back to the original via the nearest token; fall back to a clamped span.
+    const span = spanFromFolded(norm, at, at + m.lit.length);
+    hits.push({ code: "hidden-marker", weight: m.weight, signal: -1 - MARKERS.indexOf(m), span, obf: false });
+  }
+  // Role labels at line starts ("System: …", "### Instruction: …").
+  let found = 0;
+  for (const t of tokens) {
+    if (!t.lineStart) continue;
+    const w = ROLE_LABELS[t.w];
+    if (w === undefined || t.next !== ":") continue;
+    hits.push({ code: "hidden-marker", weight: w, signal: -100, span: { start: t.s, end: t.e }, obf: false });
+    if (++found >= 2) break;
+  }
+  // "New instructions:" headings.
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.next !== ":" || !t.w.startsWith("instruction")) continue;
+    const prev = tokens[i - 1].w;
+    if (prev === "new" || prev === "updated" || prev === "revised" || prev === "real" || prev === "actual") {
+      hits.push({
+        code: "hidden-marker",
+        weight: 0.3,
+        signal: -103,
+        span: { start: tokens[i - 1].s, end: t.e },
+        obf: false,
+      });
+      break;
+    }
+  }
+  // Upper-case "DAN" persona.
+  for (const t of tokens) {
+    if (t.w === "dan" && t.upper) {
+      hits.push({ code: "role-hijack", weight: 0.5, signal: -101, span: { start: t.s, end: t.e }, obf: false });
+      break;
+    }
+  }
+  // Markdown image pointing at a URL with a query string (classic exfiltration channel).
+  const img = chars.indexOf("![");
+  if (img >= 0) {
+    const link = chars.indexOf("](http", img);
+    if (link >= 0 && link - img < 300) {
+      const q = chars.indexOf("?", link);
+      if (q >= 0 && q - link < 300) {
+        hits.push({
+          code: "exfiltration",
+          weight: 0.4,
+          signal: -102,
+          span: spanFromFolded(norm, img, q + 1),
+          obf: false,
+        });
+      }
+    }
+  }
+}
+
+function spanFromFolded(norm: Normalized, fs: number, fe: number): Span {
+  return { start: norm.origStart[fs], end: norm.origEnd[fe - 1] };
+}
+
+/** Base64-looking runs (≥ 20 chars) decoded when short and mostly printable. */
+function base64Snippets(text: string): Array<{ decoded: string; span: Span }> {
+  const out: Array<{ decoded: string; span: Span }> = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n && out.length < 8) {
+    const c = text.charCodeAt(i);
+    if (!isB64(c)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let upper = false;
+    let lower = false;
+    while (j < n && isB64(text.charCodeAt(j))) {
+      const d = text.charCodeAt(j);
+      if (d >= 0x41 && d <= 0x5a) upper = true;
+      else if (d >= 0x61 && d <= 0x7a) lower = true;
+      j++;
+    }
+    while (j < n && text.charCodeAt(j) === 0x3d) j++;
+    const len = j - i;
+    if (len >= 20 && len <= 4096 && upper && lower) {
+      const decoded = decodeBase64(text.slice(i, j));
+      if (decoded) out.push({ decoded, span: { start: i, end: j } });
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
+function isB64(c: number): boolean {
+  return (
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x2b ||
+    c === 0x2f ||
+    c === 0x2d ||
+    c === 0x5f
+  );
+}
+
+function decodeBase64(s: string): string | null {
+  let bin: string;
+  try {
+    const std = s.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+    bin = atob(std + "===".slice((std.length + 3) % 4));
+  } catch {
+    return null;
+  }
+  if (bin.length < 8) return null;
+  let printable = 0;
+  let letters = 0;
+  for (let k = 0; k < bin.length; k++) {
+    const c = bin.charCodeAt(k);
+    if ((c >= 0x20 && c < 0x7f) || c === 0x0a || c === 0x09) printable++;
+    if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) letters++;
+  }
+  if (printable / bin.length < 0.95 || letters / bin.length < 0.5) return null;
+  return bin;
+}
+
+/** Above this length the extra decoding passes are skipped (the main pass always runs). */
+const DECODE_PASS_LIMIT = 20_000;
+
+export function detectInjection(text: string): InjectionResult {
+  return combine(collectHits(text), text.length);
+}
+
+/** Every raw signal hit, with the pattern that produced it (diagnostics, tuning and tests). */
+export function explainInjection(text: string): Array<{ code: string; weight: number; pattern: string; span: Span }> {
+  const eng = getEngine();
+  return collectHits(text).map((h) => ({
+    code: h.code,
+    weight: h.weight,
+    pattern: h.signal >= 0 ? eng.compiled[h.signal].def.src : `builtin#${h.signal}`,
+    span: clampSpan(h.span, text.length),
+  }));
+}
+
+function collectHits(text: string): Hit[] {
+  const eng = getEngine();
+  const hits: Hit[] = [];
+  const memo = new Map<string, number[]>();
+  const norm = normalizeText(text, eng.table.vocab);
+  const cls = tokenClasses(eng, norm.tokens, norm.chars, memo);
+  scanTokens(eng, norm.tokens, cls, null, hits);
+  scanMarkers(norm, hits);
+
+  if (text.length <= DECODE_PASS_LIMIT) {
+    // ROT13 pass over the same tokens.
+    const rotToks = norm.tokens.map((t) => {
+      const r = rot13(t.w);
+      return { ...t, w: r, leet: r, obf: true };
+    });
+    const rotCls = tokenClasses(eng, rotToks, norm.chars, new Map());
+    const rotHits: Hit[] = [];
+    scanTokens(eng, rotToks, rotCls, DECODED_CODES, rotHits);
+    for (const h of rotHits) hits.push({ ...h, obf: true });
+    // Base64 snippets.
+    for (const snip of base64Snippets(text)) {
+      const dn = normalizeText(snip.decoded, eng.table.vocab);
+      const dc = tokenClasses(eng, dn.tokens, dn.chars, memo);
+      const dh: Hit[] = [];
+      scanTokens(eng, dn.tokens, dc, DECODED_CODES, dh);
+      for (const h of dh) hits.push({ ...h, span: snip.span, obf: true });
+    }
+  }
+  return hits;
+}
+
+function combine(hits: Hit[], textLength: number): InjectionResult {
+  // Each distinct signal counts once (its first hit); per-code noisy-OR, capped; then noisy-OR across codes.
+  const seen = new Set<number>();
+  const perCode = new Map<InjectionCode, { p: number; first: Hit }>();
+  let obfuscated: Hit | null = null;
+  for (const h of hits) {
+    if (seen.has(h.signal)) continue;
+    seen.add(h.signal);
+    const cur = perCode.get(h.code);
+    if (cur) cur.p *= 1 - h.weight;
+    else perCode.set(h.code, { p: 1 - h.weight, first: h });
+    if (h.obf && DECODED_CODES.has(h.code) && !obfuscated) obfuscated = h;
+  }
+  if (obfuscated) perCode.set("obfuscation", { p: 1 - 0.35, first: { ...obfuscated, code: "obfuscation" } });
+  let notInjected = 1;
+  const findings: InjectionFinding[] = [];
+  for (const [code, v] of perCode) {
+    const w = Math.min(CODE_CAP[code] ?? 0.95, 1 - v.p);
+    notInjected *= 1 - w;
+    const span = clampSpan(v.first.span, textLength);
+    findings.push({ code, message: INJECTION_CODES[code], span });
+  }
+  const score = Math.round((1 - notInjected) * 1000) / 1000;
+  const flagged = score >= INJECTION_THRESHOLD;
+  findings.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
+  return { flagged, score, findings: flagged ? findings : [] };
+}
+
+function clampSpan(s: Span, n: number): Span {
+  const start = Math.min(Math.max(0, s.start), n);
+  const end = Math.min(Math.max(start, s.end), n);
+  return { start, end };
 }
