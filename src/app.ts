@@ -53,7 +53,10 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   const store: Store = await openStore({ dataDir: config.dataDir });
   const interrupted = await store.optimizations.markInterrupted();
   if (interrupted > 0) logger.warn({ count: interrupted }, "marked optimizations left running by a previous process as interrupted");
-  const providers: ProviderRegistry = createProviderRegistry({ defaultProvider: config.llmProvider });
+  const providers: ProviderRegistry = createProviderRegistry({
+    defaultProvider: config.llmProvider,
+    providers: config.providers,
+  });
   const runs = new RunRegistry();
   const deps: UseCaseDeps = { store, providers, runs, logger, batchConcurrency: config.batchConcurrency };
   const startedAt = Date.now();

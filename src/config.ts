@@ -13,9 +13,12 @@ const bool = z
     return z.NEVER;
   });
 const port = z.coerce.number().int().min(0).max(65535);
-const list = z
-  .string()
-  .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
+const list = z.string().transform((v) =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 const optionalString = z
   .string()
   .optional()
@@ -42,6 +45,25 @@ const EnvSchema = z.object({
   ENCRYPTION_KEY: optionalString,
   RATE_LIMIT_RPM: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_OPTIMIZE_RPM: z.coerce.number().int().min(1).default(10),
+  // LLM providers (PRODUCT.md section 2). Keys are secrets: errors name the variable, never the value.
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: optionalString,
+  ANTHROPIC_MODEL: optionalString,
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString,
+  OPENAI_MODEL: optionalString,
+  OPENAI_COMPATIBLE_BASE_URL: optionalString,
+  OPENAI_COMPATIBLE_API_KEY: optionalString,
+  OPENAI_COMPATIBLE_MODEL: optionalString,
+  OPENAI_COMPATIBLE_STRUCTURED_OUTPUTS: bool.default(true),
+  GEMINI_API_KEY: optionalString,
+  GEMINI_BASE_URL: optionalString,
+  GEMINI_MODEL: optionalString,
+  CLAUDE_MODEL: optionalString,
+  CLAUDE_CLI_PATH: optionalString,
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(900_000).default(120_000),
+  /** Only used to find the `claude` executable; never logged. */
+  PATH: optionalString,
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -67,6 +89,18 @@ export interface Config {
   encryptionKey?: string;
   rateLimitRpm: number;
   rateLimitOptimizeRpm: number;
+  providers: ProvidersConfig;
+}
+
+/** Provider settings (PRODUCT.md section 2); the registry in src/providers consumes this shape. */
+export interface ProvidersConfig {
+  anthropic: { apiKey?: string; baseUrl?: string; model?: string };
+  openai: { apiKey?: string; baseUrl?: string; model?: string };
+  openaiCompatible: { baseUrl?: string; apiKey?: string; model?: string; structuredOutputs: boolean };
+  gemini: { apiKey?: string; baseUrl?: string; model?: string };
+  claudeCli: { path?: string; model?: string; searchPath?: string };
+  /** Per-attempt time limit of one provider call. */
+  timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -105,5 +139,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     encryptionKey: e.ENCRYPTION_KEY,
     rateLimitRpm: e.RATE_LIMIT_RPM,
     rateLimitOptimizeRpm: e.RATE_LIMIT_OPTIMIZE_RPM,
+    providers: {
+      anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL, model: e.ANTHROPIC_MODEL },
+      openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },
+      openaiCompatible: {
+        baseUrl: e.OPENAI_COMPATIBLE_BASE_URL,
+        apiKey: e.OPENAI_COMPATIBLE_API_KEY,
+        model: e.OPENAI_COMPATIBLE_MODEL,
+        structuredOutputs: e.OPENAI_COMPATIBLE_STRUCTURED_OUTPUTS,
+      },
+      gemini: { apiKey: e.GEMINI_API_KEY, baseUrl: e.GEMINI_BASE_URL, model: e.GEMINI_MODEL },
+      claudeCli: { path: e.CLAUDE_CLI_PATH, model: e.CLAUDE_MODEL, searchPath: e.PATH },
+      timeoutMs: e.LLM_TIMEOUT_MS,
+    },
   };
 }

@@ -64,7 +64,8 @@ export async function optimizeMany(
           { ...shared, prompt },
           { signal: options.signal, emit: options.emit?.(index) },
         );
-        const status = record.status === "completed" ? "completed" : record.status === "cancelled" ? "cancelled" : "error";
+        const status =
+          record.status === "completed" ? "completed" : record.status === "cancelled" ? "cancelled" : "error";
         result = { index, status, record };
       } catch (error) {
         const code = isAppError(error) ? error.code : "internal_error";

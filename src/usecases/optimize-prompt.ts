@@ -1,6 +1,7 @@
 // Use case: optimize one prompt. Creates the record, runs the pipeline on the resolved engine,
 // stores the outcome (completed, error or cancelled) and only then emits `complete` or `error`.
 import { AppError, isAppError } from "../core/errors.js";
+import type { PipelineEngine } from "../core/pipeline/engine.js";
 import type { EmitEvent } from "../core/pipeline/events.js";
 import { CancelledError, preparePrompt, runPipeline, StageError } from "../core/pipeline/run.js";
 import type { CodebaseContext } from "../core/pipeline/schemas.js";
@@ -13,6 +14,8 @@ export interface OptimizeRunOptions {
   signal?: AbortSignal;
   emit?: EmitEvent;
   retryOf?: string;
+  /** Run on this engine instead of resolving one (MCP sampling uses the client's own model). */
+  engine?: PipelineEngine;
   /** Called once the record exists (status running), before any stage runs. */
   onCreated?: (record: OptimizationRecord) => void;
 }
@@ -56,7 +59,8 @@ export async function resolveProjectId(
       return { id: created.id, context: created.context_profile };
     } catch (error) {
       // Another request (a batch lane) created it first: use theirs.
-      const raced = isAppError(error) && error.code === "conflict" ? await deps.store.projects.getByName(input.project) : null;
+      const raced =
+        isAppError(error) && error.code === "conflict" ? await deps.store.projects.getByName(input.project) : null;
       if (raced?.status === "active") return { id: raced.id, context: raced.context_profile };
       throw error;
     }
@@ -72,7 +76,7 @@ export async function optimizePrompt(
   const input: OptimizeRequest = parseInput(OptimizeRequestSchema, rawInput);
   // Reject bad input before anything is stored: a record is either real work or nothing.
   preparePrompt(input.prompt);
-  const engine = await deps.providers.resolve({ provider: input.provider, model: input.model });
+  const engine = options.engine ?? (await deps.providers.resolve({ provider: input.provider, model: input.model }));
   const project = await resolveProjectId(deps, input);
   if (input.prompt_id) {
     const prompt = await deps.store.prompts.get(input.prompt_id);

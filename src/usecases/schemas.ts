@@ -65,7 +65,10 @@ export type RetryRequest = z.infer<typeof RetryRequestSchema>;
 
 export const BATCH_MAX = 20;
 export const BatchRequestSchema = OptimizeOptionsSchema.extend({
-  prompts: z.array(PromptTextSchema).min(1, "prompts must hold 1–20 prompts").max(BATCH_MAX, "prompts must hold 1–20 prompts"),
+  prompts: z
+    .array(PromptTextSchema)
+    .min(1, "prompts must hold 1–20 prompts")
+    .max(BATCH_MAX, "prompts must hold 1–20 prompts"),
 });
 export type BatchRequest = z.infer<typeof BatchRequestSchema>;
 

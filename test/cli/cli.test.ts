@@ -10,7 +10,7 @@ let env: Record<string, string>;
 
 beforeAll(() => {
   ({ dir, cleanup } = tempDir("pf-cli-"));
-  env = { DATA_DIR: path.join(dir, "data") };
+  env = { DATA_DIR: path.join(dir, "data"), LLM_PROVIDER: "local" };
 });
 afterAll(() => cleanup());
 

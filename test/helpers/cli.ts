@@ -16,7 +16,7 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...options.env },
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LLM_PROVIDER: "local", ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

@@ -12,7 +12,8 @@ export function tempDir(prefix = "pf-test-"): { dir: string; cleanup: () => void
 
 export async function createTempApp(env: Record<string, string> = {}): Promise<{ app: App; dir: string; dispose: () => Promise<void> }> {
   const { dir, cleanup } = tempDir();
-  const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: "silent", ...env });
+  // LLM_PROVIDER=local: a developer's `claude` on PATH must never be auto-detected in tests.
+  const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: "silent", LLM_PROVIDER: "local", ...env });
   const app = await createApp(config);
   return {
     app,

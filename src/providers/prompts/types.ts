@@ -1,0 +1,5 @@
+// The system and user text of one stage call.
+export interface StageMessages {
+  system: string;
+  user: string;
+}
