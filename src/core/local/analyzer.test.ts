@@ -128,14 +128,18 @@ describe("analyzePrompt on the everyday corpus", () => {
     }
     for (const id of ["ev-05", "ev-11", "ev-23"]) expect(codes(analyze(id)), id).toContain("PF-REASONING");
     expect(codes(analyze("ev-29"))).not.toContain("PF-REASONING"); // "Prove" asks for the reasoning
-    for (const id of ["ev-06", "ev-07", "ev-20", "ev-28", "ev-30"]) expect(codes(analyze(id)), id).toContain("PF-EXAMPLES");
+    for (const id of ["ev-06", "ev-07", "ev-20", "ev-28", "ev-30"])
+      expect(codes(analyze(id)), id).toContain("PF-EXAMPLES");
     for (const id of ["ev-18", "ev-33", "ev-37"]) expect(codes(analyze(id)), id).toContain("PF-MULTI-TASK");
     expect(codes(analyze("ev-02"))).toContain("PF-SUCCESS");
   });
 
   it("raises errors only for conflicts, never for fixable gaps", () => {
     for (const e of everyday) {
-      expect(analyzePrompt(e.prompt).weaknesses.filter((d) => d.severity === "error"), e.id).toEqual([]);
+      expect(
+        analyzePrompt(e.prompt).weaknesses.filter((d) => d.severity === "error"),
+        e.id,
+      ).toEqual([]);
     }
   });
 
@@ -195,7 +199,8 @@ describe("analyzePrompt diagnostics", () => {
   });
 
   it("is deterministic", () => {
-    for (const e of everyday) expect(JSON.stringify(analyzePrompt(e.prompt))).toBe(JSON.stringify(analyzePrompt(e.prompt)));
+    for (const e of everyday)
+      expect(JSON.stringify(analyzePrompt(e.prompt))).toBe(JSON.stringify(analyzePrompt(e.prompt)));
   });
 });
 
@@ -215,10 +220,23 @@ describe("analyzePrompt robustness", () => {
     const anyText = fc.oneof(
       fc.string({ unit: "binary", maxLength: 300 }),
       fc.string({ unit: "grapheme", maxLength: 300 }),
-      fc.array(
-        fc.constantFrom("\u0000", "\n", "```", "{{x}}", "[A]", "<b>", " under 5 words", "İ", "🦝", "Respond in French."),
-        { maxLength: 30 },
-      ).map((parts) => parts.join(" ")),
+      fc
+        .array(
+          fc.constantFrom(
+            "\u0000",
+            "\n",
+            "```",
+            "{{x}}",
+            "[A]",
+            "<b>",
+            " under 5 words",
+            "İ",
+            "🦝",
+            "Respond in French.",
+          ),
+          { maxLength: 30 },
+        )
+        .map((parts) => parts.join(" ")),
     );
     fc.assert(
       fc.property(anyText, (text) => {

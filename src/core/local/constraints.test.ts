@@ -70,9 +70,9 @@ describe("extractConstraints", () => {
     ]);
     expect(one("Respond in all capital letters.", "case.upper").text).toBe("Respond in all capital letters");
     expect(one("Do not use any commas in your reply.", "punctuation.no_commas").params).toEqual({ scope: "commas" });
-    expect(one("Words with all capital letters should appear at least 5 times.", "case.capital_words").params).toMatchObject(
-      { count: 5, relation: "at least" },
-    );
+    expect(
+      one("Words with all capital letters should appear at least 5 times.", "case.capital_words").params,
+    ).toMatchObject({ count: 5, relation: "at least" });
     expect(only("Explain uppercase versus lowercase letters.", "case.lower")).toEqual([]);
   });
 
@@ -81,7 +81,9 @@ describe("extractConstraints", () => {
       text: 'Do not use the word "fall"',
       params: { keywords: ["fall"] },
     });
-    expect(one("Keep it short and don't mention the price.", "keywords.exclude").params).toEqual({ keywords: ["price"] });
+    expect(one("Keep it short and don't mention the price.", "keywords.exclude").params).toEqual({
+      keywords: ["price"],
+    });
     expect(one("Include the keywords river and mountain.", "keywords.include").params).toEqual({
       keywords: ["river", "mountain"],
     });
@@ -125,9 +127,9 @@ describe("extractConstraints", () => {
     expect(one("At the end, add a postscript starting with P.S.", "content.postscript").text).toBe(
       "add a postscript starting with P.S.",
     );
-    expect(one("Use at least 2 placeholders represented by square brackets.", "content.placeholders").params).toMatchObject(
-      { count: 2, relation: "at least" },
-    );
+    expect(
+      one("Use at least 2 placeholders represented by square brackets.", "content.placeholders").params,
+    ).toMatchObject({ count: 2, relation: "at least" });
     expect(one("Give two different responses.", "combination.two_responses").text).toBe("Give two different responses");
     expect(one("First repeat the request word for word without change.", "combination.repeat_prompt").text).toBe(
       "First repeat the request word for word without change",

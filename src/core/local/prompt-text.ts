@@ -94,12 +94,27 @@ function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 160;
 }
 
-const WORD_RE = /[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu;
+/** Letters, digits and any non-ASCII character that is not a space or common punctuation. */
+function isWordChar(c: number): boolean {
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return c !== 160 && c !== 0x2019 && c !== 0x201c && c !== 0x201d && c !== 0x2014 && c !== 0x2013 && c !== 0x2026;
+}
 
+/** Word count by a single character scan (a run of word characters, joined by ' ’ or -, is one word). */
 export function countWords(text: string): number {
-  WORD_RE.lastIndex = 0;
   let n = 0;
-  while (WORD_RE.exec(text) !== null) n++;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isWordChar(c)) {
+      if (!inWord) n++;
+      inWord = true;
+    } else if (
+      !(inWord && (c === 39 || c === 45 || c === 0x2019) && i + 1 < text.length && isWordChar(text.charCodeAt(i + 1)))
+    ) {
+      inWord = false;
+    }
+  }
   return n;
 }
 
