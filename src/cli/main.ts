@@ -6,7 +6,9 @@ import { loadConfig } from "../config.js";
 import { registerAnalyze } from "./commands/analyze.js";
 import { registerBatch } from "./commands/batch.js";
 import { registerHistory } from "./commands/history.js";
+import { registerMcp } from "./commands/mcp.js";
 import { registerOptimize } from "./commands/optimize.js";
+import { registerServe } from "./commands/serve.js";
 import { registerStrategies } from "./commands/strategies.js";
 import { describeError, type Io, processIo } from "./io.js";
 
@@ -35,6 +37,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerBatch(program, ctx);
   registerHistory(program, ctx);
   registerStrategies(program, ctx);
+  registerServe(program, ctx);
+  registerMcp(program, ctx);
   return program;
 }
 

@@ -17,7 +17,7 @@ export interface OptimizeRunOptions {
   /** Run on this engine instead of resolving one (MCP sampling uses the client's own model). */
   engine?: PipelineEngine;
   /** Called once the record exists (status running), before any stage runs. */
-  onCreated?: (record: OptimizationRecord) => void;
+  onCreated?: (record: OptimizationRecord) => void | Promise<void>;
 }
 
 /** Merges codebase context layers, later layers winning per field. */
@@ -98,7 +98,7 @@ export async function optimizePrompt(
     codebase_context: codebaseContext ?? null,
     status: "running",
   });
-  options.onCreated?.(record);
+  await options.onCreated?.(record);
 
   const emit: EmitEvent = options.emit ?? (() => {});
   const controller = new AbortController();

@@ -128,6 +128,10 @@ export async function runPipeline(input: RunPipelineInput): Promise<PipelineResu
   const stage = async <T>(name: StageName, iteration: number, work: (ctx: StageContext) => Promise<T>) => {
     if (signal.aborted) throw new CancelledError();
     emit({ type: "stage", data: { stage: name, status: "started", iteration } });
+    // Yield once per stage: streamed events reach the socket while work continues, and a cancel
+    // or client disconnect is noticed between stages even with the synchronous local engine.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (signal.aborted) throw new CancelledError();
     let result: T;
     try {
       result = await work(ctxFor(name));

@@ -1,0 +1,87 @@
+// `promptforge serve`: the REST API (+ SSE, OpenAPI, /docs) on HOST:PORT until SIGINT/SIGTERM,
+// then a graceful shutdown. Logs are structured JSON on stdout; the URL line goes to stderr.
+import type { Command } from "commander";
+import type { App, AppOptions } from "../../app.js";
+import { type Config, loadConfig } from "../../config.js";
+import { startServer } from "../../server/serve.js";
+import { type Io, UsageError } from "../io.js";
+import type { CliContext } from "../main.js";
+
+export interface ServeOptions {
+  config: Config;
+  io: Io;
+  /** Builds the app; tests inject engines here. Default: createApp(config) with logs on stdout. */
+  app?: App;
+  appOptions?: AppOptions;
+  signals?: NodeJS.Signals[];
+  heartbeatMs?: number;
+}
+
+/** Serves until a signal arrives; resolves to the exit code once everything is closed. */
+export async function serveUntilSignal(options: ServeOptions): Promise<number> {
+  const { io } = options;
+  const server = await startServer({
+    config: options.config,
+    app: options.app,
+    appOptions: options.appOptions,
+    heartbeatMs: options.heartbeatMs,
+  }).catch((error: NodeJS.ErrnoException) => {
+    const where = `${options.config.host}:${options.config.port}`;
+    if (error.code === "EADDRINUSE") throw new UsageError(`cannot listen on ${where}: the port is already in use`);
+    if (error.code === "EADDRNOTAVAIL") throw new UsageError(`cannot listen on ${where}: no such local address`);
+    if (error.code === "EACCES") throw new UsageError(`cannot listen on ${where}: permission denied`);
+    throw error;
+  });
+  const log = server.app.logger;
+  log.info({ url: server.url, engine: await server.app.deps.providers.defaultEngine() }, "listening");
+  io.stderr.write(`PromptForge listening on ${server.url}  (API reference: ${server.url}/docs)\n`);
+
+  const signals = options.signals ?? ["SIGINT", "SIGTERM"];
+  let received: NodeJS.Signals | undefined;
+  let onSignal: (name: NodeJS.Signals) => void = () => {};
+  const handler = (name: NodeJS.Signals) => onSignal(name);
+  for (const name of signals) process.on(name, handler);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    onSignal = (name) => {
+      received = name;
+      resolve(name);
+    };
+  });
+  // A second signal while shutting down means "now".
+  onSignal = () => {
+    io.stderr.write("promptforge: forced exit\n");
+    process.exit(130);
+  };
+  log.info({ signal: received ?? signal, open_streams: server.streams.size }, "shutting down");
+  try {
+    await server.close();
+  } catch (error) {
+    log.error({ err: error }, "error during shutdown");
+    return 1;
+  } finally {
+    for (const name of signals) process.off(name, handler);
+  }
+  if (options.app) await options.app.close();
+  io.stderr.write("PromptForge stopped\n");
+  return 0;
+}
+
+export function registerServe(program: Command, ctx: CliContext): void {
+  program
+    .command("serve")
+    .description("Start the REST API server (SSE streaming, OpenAPI at /openapi.json, reference at /docs).")
+    .option("--host <host>", "interface to bind (default HOST or 127.0.0.1)")
+    .option("--port <port>", "port to listen on, 0 for any free one (default PORT or 8000)")
+    .action(async (opts: { host?: string; port?: string }) => {
+      // The server logs at LOG_LEVEL (info by default) to stdout, unlike one-shot commands.
+      const config = loadConfig();
+      if (opts.host !== undefined) config.host = opts.host;
+      if (opts.port !== undefined) {
+        const port = Number(opts.port);
+        if (!/^\d+$/.test(opts.port) || port > 65535)
+          throw new UsageError(`--port must be 0–65535, got "${opts.port}"`);
+        config.port = port;
+      }
+      ctx.setExitCode(await serveUntilSignal({ config, io: ctx.io }));
+    });
+}

@@ -1,0 +1,90 @@
+// The Hono application: middleware (request id, access log, body limit, 405), every route module,
+// the OpenAPI document and one error mapping. Transport only; all behaviour lives in the App facade.
+import { readFileSync } from "node:fs";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { requestId } from "hono/request-id";
+import type { App } from "../app.js";
+import { HttpError, methodNotAllowedResponse, notFoundHandler, onErrorHandler } from "./errors.js";
+import type { HttpDeps } from "./http-deps.js";
+import { registerDocsRoutes } from "./routes/docs.js";
+import { registerHistoryRoutes } from "./routes/history.js";
+import { registerMetaRoutes } from "./routes/meta.js";
+import { registerOptimizeRoutes } from "./routes/optimize.js";
+import { registerOrchestrateRoutes } from "./routes/orchestrate.js";
+import { registerProjectRoutes } from "./routes/projects.js";
+import { SseRegistry } from "./sse.js";
+
+export interface HttpAppOptions {
+  /** SSE heartbeat interval in ms; default 15 000. */
+  heartbeatMs?: number;
+  /** Registry of open SSE streams; default a new one. */
+  streams?: SseRegistry;
+}
+
+export interface HttpApp {
+  http: OpenAPIHono;
+  streams: SseRegistry;
+}
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+      version?: string;
+    };
+    return pkg.version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}
+
+export const VERSION = readVersion();
+
+export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
+  const streams = options.streams ?? new SseRegistry();
+  const deps: HttpDeps = { app, streams, heartbeatMs: options.heartbeatMs ?? 15_000, version: VERSION };
+  const http = new OpenAPIHono();
+  const logger = app.logger;
+
+  http.use(methodNotAllowed({ app: http, onMethodNotAllowed: methodNotAllowedResponse }));
+  http.use(requestId());
+  http.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    const status = c.res.status;
+    const fields = {
+      request_id: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      duration_ms: Math.round((performance.now() - started) * 100) / 100,
+    };
+    if (status >= 500) logger.error(fields, "request");
+    else if (c.req.path === "/api/health") logger.debug(fields, "request");
+    else logger.info(fields, "request");
+  });
+  http.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: app.config.bodyLimitBytes,
+      onError: () => {
+        // The unread rest of the body makes the connection unusable for another request.
+        throw new HttpError(413, "payload_too_large", `The request body exceeds ${app.config.bodyLimitBytes} bytes.`, {
+          headers: { Connection: "close" },
+        });
+      },
+    }),
+  );
+
+  registerMetaRoutes(http, deps);
+  registerOptimizeRoutes(http, deps);
+  registerOrchestrateRoutes(http, deps);
+  registerHistoryRoutes(http, deps);
+  registerProjectRoutes(http, deps);
+  registerDocsRoutes(http, deps);
+
+  http.notFound(notFoundHandler);
+  http.onError(onErrorHandler(logger));
+  return { http, streams };
+}

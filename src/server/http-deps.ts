@@ -1,0 +1,13 @@
+// What every route module receives: the application facade and the server's streaming settings.
+import type { App } from "../app.js";
+import type { SseRegistry } from "./sse.js";
+
+export interface HttpDeps {
+  app: App;
+  /** Open SSE streams, ended with an `error` event on shutdown. */
+  streams: SseRegistry;
+  /** Interval of the SSE `: ping` heartbeat in ms (15 000 by default; tests shorten it). */
+  heartbeatMs: number;
+  /** Package version, reported by /api/health and the OpenAPI document. */
+  version: string;
+}

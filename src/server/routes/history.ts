@@ -1,0 +1,171 @@
+// History: list/search, stats, delete (one, some, all), JSON Lines export and import.
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import { OptimizationRecordSchema } from "../../core/records.js";
+import { BulkDeleteSchema, HistoryQuerySchema } from "../../usecases/schemas.js";
+import { HttpError } from "../errors.js";
+import type { HttpDeps } from "../http-deps.js";
+import { errorResponses, IdParams, jsonResponse } from "../openapi.js";
+import { defineRoute } from "../route.js";
+
+const HistoryPageSchema = z.object({
+  items: z.array(OptimizationRecordSchema),
+  total: z.number().int(),
+  page: z.number().int(),
+  per_page: z.number().int(),
+});
+const DeletedSchema = z.object({ deleted: z.number().int() });
+const BreakdownSchema = z.object({ count: z.number().int(), avg_overall: z.number().nullable() });
+const StatsSchema = z.object({
+  total: z.number().int(),
+  by_status: z.record(z.string(), z.number().int()),
+  avg_overall: z.number().nullable(),
+  avg_improvement: z.number().nullable(),
+  improvement_rate: z.number().nullable(),
+  by_strategy: z.record(z.string(), BreakdownSchema),
+  by_task_type: z.record(z.string(), BreakdownSchema),
+  score_distribution: z.record(z.string(), z.number().int()).meta({ description: 'Buckets "1-2" … "9-10"' }),
+});
+
+export const IMPORT_MAX_RECORDS = 10_000;
+/**
+ * Import body: JSON (not raw JSON Lines) so every state-changing route accepts only
+ * application/json. Each element is one line of an export file, parsed.
+ */
+export const ImportBodySchema = z.object({
+  records: z.array(z.record(z.string(), z.unknown())).min(1).max(IMPORT_MAX_RECORDS),
+});
+const ImportResultSchema = z.object({
+  inserted: z.number().int(),
+  skipped: z.number().int(),
+  errors: z.array(z.object({ line: z.number().int(), message: z.string() })),
+});
+const ConfirmHeaders = z.object({ "x-confirm-delete": z.string().optional() });
+
+export function registerHistoryRoutes(http: OpenAPIHono, deps: HttpDeps): void {
+  const { app } = deps;
+
+  defineRoute(
+    http,
+    {
+      method: "get",
+      path: "/api/history",
+      tags: ["history"],
+      summary: "List optimizations: full-text search, filters, sort, pagination",
+      query: HistoryQuerySchema,
+      responses: { ...jsonResponse(HistoryPageSchema, "One page of records"), ...errorResponses(422) },
+    },
+    async (c, { query }) => c.json(await app.history.list(query)),
+  );
+
+  defineRoute(
+    http,
+    {
+      method: "get",
+      path: "/api/history/stats",
+      tags: ["history"],
+      summary: "Totals, averages and breakdowns",
+      responses: jsonResponse(StatsSchema, "Statistics"),
+    },
+    async (c) => c.json(await app.history.stats()),
+  );
+
+  defineRoute(
+    http,
+    {
+      method: "get",
+      path: "/api/history/export",
+      tags: ["history"],
+      summary: "Download every record as JSON Lines",
+      responses: {
+        "200": {
+          description: "One JSON record per line",
+          content: { "application/x-ndjson": { schema: { type: "string" } } },
+        },
+      },
+    },
+    async (c) => {
+      const body = await app.history.exportJsonl();
+      const stamp = new Date().toISOString().slice(0, 10);
+      return c.body(body, 200, {
+        "Content-Type": "application/x-ndjson; charset=utf-8",
+        "Content-Disposition": `attachment; filename="promptforge-history-${stamp}.jsonl"`,
+      });
+    },
+  );
+
+  defineRoute(
+    http,
+    {
+      method: "post",
+      path: "/api/history/import",
+      tags: ["history"],
+      summary: "Restore records from an export (idempotent: known ids are skipped)",
+      description:
+        'Body `{ "records": [ … ] }` where each element is one parsed line of an export file ' +
+        `(at most ${IMPORT_MAX_RECORDS} per request, within the request size limit). ` +
+        "Per-record problems are reported in `errors` with their 1-based position as `line`.",
+      body: { schema: ImportBodySchema },
+      responses: {
+        ...jsonResponse(ImportResultSchema, "What was inserted or skipped"),
+        ...errorResponses(400, 413, 415, 422),
+      },
+    },
+    async (c, { body }) => {
+      const text = body.records.map((record) => JSON.stringify(record)).join("\n");
+      return c.json(await app.history.importJsonl(text));
+    },
+  );
+
+  defineRoute(
+    http,
+    {
+      method: "post",
+      path: "/api/history/bulk-delete",
+      tags: ["history"],
+      summary: "Delete 1–100 records by id",
+      body: { schema: BulkDeleteSchema },
+      responses: { ...jsonResponse(DeletedSchema, "How many were deleted"), ...errorResponses(400, 413, 415, 422) },
+    },
+    async (c, { body }) => c.json(await app.history.bulkDelete(body)),
+  );
+
+  // Registered before /api/history/{id} so the literal segment wins.
+  defineRoute(
+    http,
+    {
+      method: "delete",
+      path: "/api/history/all",
+      tags: ["history"],
+      summary: "Delete every record (requires `X-Confirm-Delete: yes`)",
+      headers: ConfirmHeaders,
+      responses: { ...jsonResponse(DeletedSchema, "How many were deleted"), ...errorResponses(428) },
+    },
+    async (c, { headers }) => {
+      if (headers["x-confirm-delete"]?.trim().toLowerCase() !== "yes") {
+        throw new HttpError(
+          428,
+          "confirmation_required",
+          "Deleting the whole history needs the header `X-Confirm-Delete: yes`.",
+        );
+      }
+      return c.json(await app.history.deleteAll());
+    },
+  );
+
+  defineRoute(
+    http,
+    {
+      method: "delete",
+      path: "/api/history/{id}",
+      tags: ["history"],
+      summary: "Delete one record",
+      params: IdParams,
+      responses: { "204": { description: "Deleted" }, ...errorResponses(404, 422) },
+    },
+    async (c, { params }) => {
+      await app.history.delete(params.id);
+      return c.body(null, 204);
+    },
+  );
+}

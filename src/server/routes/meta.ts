@@ -1,0 +1,102 @@
+// Health, the strategy catalogue and the provider list.
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import type { App } from "../../app.js";
+import { STRATEGY_NAMES } from "../../core/pipeline/schemas.js";
+import type { HttpDeps } from "../http-deps.js";
+import { jsonResponse } from "../openapi.js";
+import { defineRoute } from "../route.js";
+
+const HealthSchema = z.object({
+  status: z.enum(["ok", "degraded"]),
+  version: z.string(),
+  engine: z.string().meta({ description: "Engine used when a request names none" }),
+  database: z.enum(["ok", "error"]),
+  mcp: z.enum(["not started", "running", "stopped"]),
+  uptime_seconds: z.number(),
+});
+const StrategySchema = z.object({
+  name: z.enum(STRATEGY_NAMES),
+  title: z.string(),
+  description: z.string(),
+  best_when: z.string(),
+  sections: z.array(z.string()),
+});
+const ProviderSchema = z.object({
+  name: z.string(),
+  available: z.boolean(),
+  default_model: z.string().nullable(),
+  models: z.array(z.string()),
+  requires_key: z.boolean(),
+  description: z.string(),
+  key_source: z.enum(["env", "stored", "path", "config"]).nullable(),
+  is_default: z.boolean(),
+});
+
+/** A cheap indexed read through the facade; the health endpoint never throws. */
+async function probeDatabase(app: App): Promise<"ok" | "error"> {
+  try {
+    await app.history.checkDuplicate({ title: "health probe" });
+    return "ok";
+  } catch (error) {
+    app.logger.error({ err: error }, "health: database probe failed");
+    return "error";
+  }
+}
+
+export function registerMetaRoutes(http: OpenAPIHono, deps: HttpDeps): void {
+  const { app } = deps;
+
+  defineRoute(
+    http,
+    {
+      method: "get",
+      path: "/api/health",
+      tags: ["meta"],
+      summary: "Server health (never requires authentication)",
+      responses: {
+        ...jsonResponse(HealthSchema, "Healthy"),
+        "503": {
+          description: "Degraded: the database is unavailable",
+          content: { "application/json": { schema: HealthSchema } },
+        },
+      },
+    },
+    async (c) => {
+      const database = await probeDatabase(app);
+      const body = {
+        status: database === "ok" ? ("ok" as const) : ("degraded" as const),
+        version: deps.version,
+        engine: await app.deps.providers.defaultEngine(),
+        database,
+        mcp: "not started" as const,
+        uptime_seconds: Math.round((Date.now() - app.startedAt) / 100) / 10,
+      };
+      return c.json(body, database === "ok" ? 200 : 503);
+    },
+  );
+
+  defineRoute(
+    http,
+    {
+      method: "get",
+      path: "/api/strategies",
+      tags: ["meta"],
+      summary: "The strategy catalogue",
+      responses: jsonResponse(z.array(StrategySchema), "Every strategy with its description and when it fits"),
+    },
+    (c) => c.json(app.strategies()),
+  );
+
+  defineRoute(
+    http,
+    {
+      method: "get",
+      path: "/api/providers",
+      tags: ["meta"],
+      summary: "Providers (engines), their availability and models",
+      responses: jsonResponse(z.array(ProviderSchema), "Every provider"),
+    },
+    async (c) => c.json(await app.providers()),
+  );
+}

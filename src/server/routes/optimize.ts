@@ -1,0 +1,131 @@
+// The optimize family: run (SSE), get, retry (SSE), cancel, batch (JSON or SSE), duplicate check.
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import { OptimizationRecordSchema } from "../../core/records.js";
+import { CheckDuplicateSchema } from "../../usecases/history.js";
+import { BatchRequestSchema, OptimizeRequestSchema, RetryRequestSchema } from "../../usecases/schemas.js";
+import { withEngineChoice } from "../engine-choice.js";
+import type { HttpDeps } from "../http-deps.js";
+import { errorResponses, IdParams, jsonResponse, sseResponse } from "../openapi.js";
+import { defineRoute } from "../route.js";
+import { streamBatch, streamOptimization, wantsEventStream } from "../run-stream.js";
+
+const BatchItemSchema = z.object({
+  index: z.number().int(),
+  status: z.enum(["completed", "error", "cancelled", "rejected"]),
+  record: OptimizationRecordSchema.optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+const BatchSummarySchema = z.object({
+  total: z.number().int(),
+  completed: z.number().int(),
+  failed: z.number().int(),
+  results: z.array(BatchItemSchema),
+});
+const DuplicateSchema = z.object({ exists: z.boolean(), id: z.string().optional() });
+
+export function registerOptimizeRoutes(http: OpenAPIHono, deps: HttpDeps): void {
+  const { app } = deps;
+
+  defineRoute(
+    http,
+    {
+      method: "post",
+      path: "/api/optimize",
+      tags: ["optimize"],
+      summary: "Optimize a prompt (Server-Sent Events)",
+      description: "Naming a `project` creates it (or reactivates a soft-deleted one) unless it is archived.",
+      body: { schema: OptimizeRequestSchema },
+      responses: { ...sseResponse(), ...errorResponses(400, 404, 409, 413, 415, 422) },
+    },
+    (c, { body }) => streamOptimization(c, deps, (hooks) => app.optimize(withEngineChoice(c, body), hooks)),
+  );
+
+  // Registered before /api/optimize/{id} so the literal segment wins.
+  defineRoute(
+    http,
+    {
+      method: "get",
+      path: "/api/optimize/check-duplicate",
+      tags: ["optimize"],
+      summary: "Does an optimization with this title exist (case-insensitive, per project)?",
+      query: CheckDuplicateSchema,
+      responses: { ...jsonResponse(DuplicateSchema, "Whether the title is taken"), ...errorResponses(422) },
+    },
+    async (c, { query }) => c.json(await app.history.checkDuplicate(query)),
+  );
+
+  defineRoute(
+    http,
+    {
+      method: "post",
+      path: "/api/optimize/batch",
+      tags: ["optimize"],
+      summary: "Optimize 1–20 prompts",
+      description:
+        "Returns a JSON summary, or with `Accept: text/event-stream` streams one `progress` event per finished " +
+        "item ({index, status, record | error, done, total}) and a final `complete` event carrying the summary. " +
+        "One failure never stops the rest.",
+      body: { schema: BatchRequestSchema },
+      responses: {
+        "200": {
+          description: "Summary (JSON) or progress (SSE)",
+          content: {
+            "application/json": { schema: BatchSummarySchema },
+            "text/event-stream": { schema: { type: "string" } },
+          },
+        },
+        ...errorResponses(400, 413, 415, 422),
+      },
+    },
+    async (c, { body }) => {
+      const input = withEngineChoice(c, body);
+      if (wantsEventStream(c)) return streamBatch(c, deps, (options) => app.batch(input, options));
+      return c.json(await app.batch(input, { signal: c.req.raw.signal }));
+    },
+  );
+
+  defineRoute(
+    http,
+    {
+      method: "get",
+      path: "/api/optimize/{id}",
+      tags: ["optimize"],
+      summary: "One optimization record",
+      params: IdParams,
+      responses: { ...jsonResponse(OptimizationRecordSchema, "The record"), ...errorResponses(404, 422) },
+    },
+    async (c, { params }) => c.json(await app.history.get(params.id)),
+  );
+
+  defineRoute(
+    http,
+    {
+      method: "post",
+      path: "/api/optimize/{id}/retry",
+      tags: ["optimize"],
+      summary: "Re-run an optimization as a new record linked by `retry_of` (Server-Sent Events)",
+      params: IdParams,
+      body: { schema: RetryRequestSchema, required: false, description: "Optional overrides; may be empty" },
+      responses: { ...sseResponse(), ...errorResponses(400, 404, 409, 413, 415, 422) },
+    },
+    (c, { params, body }) =>
+      streamOptimization(c, deps, (hooks) => app.retry(params.id, withEngineChoice(c, body), hooks)),
+  );
+
+  defineRoute(
+    http,
+    {
+      method: "post",
+      path: "/api/optimize/{id}/cancel",
+      tags: ["optimize"],
+      summary: "Cancel a running optimization",
+      params: IdParams,
+      responses: {
+        ...jsonResponse(OptimizationRecordSchema, "The cancelled record"),
+        ...errorResponses(404, 409, 422),
+      },
+    },
+    async (c, { params }) => c.json(await app.cancel(params.id)),
+  );
+}

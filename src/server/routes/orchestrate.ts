@@ -1,0 +1,72 @@
+// One pipeline stage alone: POST /api/orchestrate/{analyze,strategy,optimize,validate}.
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import {
+  AnalysisSchema,
+  OptimizationSchema,
+  StrategyResultSchema,
+  ValidationSchema,
+} from "../../core/pipeline/schemas.js";
+import { WarningSchema } from "../../core/records.js";
+import {
+  AnalyzeStageSchema,
+  OptimizeStageSchema,
+  StrategyStageSchema,
+  ValidateStageSchema,
+} from "../../usecases/stages.js";
+import { withEngineChoice } from "../engine-choice.js";
+import type { HttpDeps } from "../http-deps.js";
+import { errorResponses, jsonResponse } from "../openapi.js";
+import { defineRoute } from "../route.js";
+
+const common = { warnings: z.array(WarningSchema), engine: z.string() };
+
+const STAGES = [
+  {
+    name: "analyze",
+    summary: "Analyze a prompt: task type, complexity, diagnostics, constraints, placeholders",
+    body: AnalyzeStageSchema,
+    result: z.object({ analysis: AnalysisSchema, ...common }),
+  },
+  {
+    name: "strategy",
+    summary: "Choose a strategy (the analysis is computed first when not given)",
+    body: StrategyStageSchema,
+    result: z.object({ strategy: StrategyResultSchema, analysis: AnalysisSchema, ...common }),
+  },
+  {
+    name: "optimize",
+    summary: "Rewrite a prompt (analysis and strategy are computed first when not given)",
+    body: OptimizeStageSchema,
+    result: z.object({
+      optimization: OptimizationSchema,
+      strategy: StrategyResultSchema,
+      analysis: AnalysisSchema,
+      ...common,
+    }),
+  },
+  {
+    name: "validate",
+    summary: "Score an original and an optimized prompt against each other",
+    body: ValidateStageSchema,
+    result: z.object({ validation: ValidationSchema, ...common }),
+  },
+] as const;
+
+export function registerOrchestrateRoutes(http: OpenAPIHono, deps: HttpDeps): void {
+  const { app } = deps;
+  for (const stage of STAGES) {
+    defineRoute(
+      http,
+      {
+        method: "post",
+        path: `/api/orchestrate/${stage.name}`,
+        tags: ["orchestrate"],
+        summary: stage.summary,
+        body: { schema: stage.body as z.ZodType },
+        responses: { ...jsonResponse(stage.result, "The stage result"), ...errorResponses(400, 413, 415, 422) },
+      },
+      async (c, { body }) => c.json(await app.stages[stage.name](withEngineChoice(c, body), c.req.raw.signal)),
+    );
+  }
+}

@@ -1,0 +1,245 @@
+// Projects (soft delete, archive, optimistic concurrency on PUT) and their ordered prompts.
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { z } from "zod";
+import { OptimizationRecordSchema, ProjectSchema, PromptSchema, PromptVersionSchema } from "../../core/records.js";
+import { ProjectListQuerySchema } from "../../usecases/projects.js";
+import {
+  ProjectCreateSchema,
+  ProjectUpdateSchema,
+  PromptCreateSchema,
+  PromptReorderSchema,
+  PromptUpdateSchema,
+} from "../../usecases/schemas.js";
+import type { HttpDeps } from "../http-deps.js";
+import { errorResponses, IdParams, jsonResponse, ProjectPromptParams } from "../openapi.js";
+import { defineRoute } from "../route.js";
+
+const ProjectWithPromptsSchema = ProjectSchema.extend({ prompts: z.array(PromptSchema) });
+const ProjectPageSchema = z.object({
+  items: z.array(ProjectSchema.extend({ prompt_count: z.number().int() })),
+  total: z.number().int(),
+  page: z.number().int(),
+  per_page: z.number().int(),
+});
+const IfUnmodifiedHeaders = z.object({ "if-unmodified-since": z.string().max(100).optional() });
+const tags = ["projects"];
+
+/** RFC 9110: an If-Unmodified-Since that is not a valid HTTP-date is ignored. */
+function httpDate(value: string | undefined): Date | undefined {
+  if (!value) return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : new Date(time);
+}
+
+/** JSON with a Last-Modified header, so clients can send it back as If-Unmodified-Since. */
+function withLastModified(c: Context, project: { updated_at?: string }, status: 200 | 201 = 200): Response {
+  const time = project.updated_at ? Date.parse(project.updated_at) : Number.NaN;
+  const headers: Record<string, string> = Number.isNaN(time) ? {} : { "Last-Modified": new Date(time).toUTCString() };
+  return c.json(project, status, headers);
+}
+
+export function registerProjectRoutes(http: OpenAPIHono, deps: HttpDeps): void {
+  const { app } = deps;
+  const projects = app.projects;
+
+  defineRoute(
+    http,
+    {
+      method: "get",
+      path: "/api/projects",
+      tags,
+      summary: "List projects",
+      query: ProjectListQuerySchema,
+      responses: { ...jsonResponse(ProjectPageSchema, "One page of projects"), ...errorResponses(422) },
+    },
+    async (c, { query }) => c.json(await projects.list(query)),
+  );
+
+  defineRoute(
+    http,
+    {
+      method: "post",
+      path: "/api/projects",
+      tags,
+      summary: "Create a project (or reactivate a soft-deleted one of the same name)",
+      body: { schema: ProjectCreateSchema },
+      responses: {
+        ...jsonResponse(ProjectSchema, "The created or reactivated project", 201),
+        ...errorResponses(400, 409, 413, 415, 422),
+      },
+    },
+    async (c, { body }) => withLastModified(c, await projects.create(body), 201),
+  );
+
+  defineRoute(
+    http,
+    {
+      method: "get",
+      path: "/api/projects/{id}",
+      tags,
+      summary: "One project with its prompts",
+      params: IdParams,
+      responses: { ...jsonResponse(ProjectWithPromptsSchema, "The project"), ...errorResponses(404, 422) },
+    },
+    async (c, { params }) => withLastModified(c, await projects.get(params.id)),
+  );
+
+  defineRoute(
+    http,
+    {
+      method: "put",
+      path: "/api/projects/{id}",
+      tags,
+      summary: "Update a project; `If-Unmodified-Since` makes it fail with 409 when stale",
+      params: IdParams,
+      headers: IfUnmodifiedHeaders,
+      body: { schema: ProjectUpdateSchema },
+      responses: {
+        ...jsonResponse(ProjectSchema, "The updated project"),
+        ...errorResponses(400, 404, 409, 413, 415, 422),
+      },
+    },
+    async (c, { params, headers, body }) =>
+      withLastModified(
+        c,
+        await projects.update(params.id, body, { ifUnmodifiedSince: httpDate(headers["if-unmodified-since"]) }),
+      ),
+  );
+
+  defineRoute(
+    http,
+    {
+      method: "delete",
+      path: "/api/projects/{id}",
+      tags,
+      summary: "Soft-delete a project and its prompts",
+      params: IdParams,
+      responses: { "204": { description: "Deleted" }, ...errorResponses(404, 422) },
+    },
+    async (c, { params }) => {
+      await projects.delete(params.id);
+      return c.body(null, 204);
+    },
+  );
+
+  for (const action of ["archive", "unarchive"] as const) {
+    defineRoute(
+      http,
+      {
+        method: "post",
+        path: `/api/projects/{id}/${action}`,
+        tags,
+        summary: action === "archive" ? "Archive a project (read-only)" : "Make an archived project active again",
+        params: IdParams,
+        responses: { ...jsonResponse(ProjectSchema, "The project"), ...errorResponses(404, 409, 422) },
+      },
+      async (c, { params }) => withLastModified(c, await projects[action](params.id)),
+    );
+  }
+
+  defineRoute(
+    http,
+    {
+      method: "post",
+      path: "/api/projects/{id}/prompts",
+      tags,
+      summary: "Add a prompt to a project",
+      params: IdParams,
+      body: { schema: PromptCreateSchema },
+      responses: {
+        ...jsonResponse(PromptSchema, "The new prompt", 201),
+        ...errorResponses(400, 404, 409, 413, 415, 422),
+      },
+    },
+    async (c, { params, body }) => c.json(await projects.addPrompt(params.id, body), 201),
+  );
+
+  // Registered before …/prompts/{pid} so the literal segment wins.
+  defineRoute(
+    http,
+    {
+      method: "put",
+      path: "/api/projects/{id}/prompts/reorder",
+      tags,
+      summary: "Set the order of a project's prompts",
+      params: IdParams,
+      body: { schema: PromptReorderSchema },
+      responses: {
+        ...jsonResponse(z.array(PromptSchema), "The prompts in their new order"),
+        ...errorResponses(400, 404, 409, 413, 415, 422),
+      },
+    },
+    async (c, { params, body }) => c.json(await projects.reorderPrompts(params.id, body)),
+  );
+
+  defineRoute(
+    http,
+    {
+      method: "put",
+      path: "/api/projects/{id}/prompts/{pid}",
+      tags,
+      summary: "Update a prompt (a content change snapshots the previous version)",
+      params: ProjectPromptParams,
+      body: { schema: PromptUpdateSchema },
+      responses: {
+        ...jsonResponse(PromptSchema, "The updated prompt"),
+        ...errorResponses(400, 404, 409, 413, 415, 422),
+      },
+    },
+    async (c, { params, body }) => c.json(await projects.updatePrompt(params.id, params.pid, body)),
+  );
+
+  defineRoute(
+    http,
+    {
+      method: "delete",
+      path: "/api/projects/{id}/prompts/{pid}",
+      tags,
+      summary: "Delete a prompt",
+      params: ProjectPromptParams,
+      responses: { "204": { description: "Deleted" }, ...errorResponses(404, 409, 422) },
+    },
+    async (c, { params }) => {
+      await projects.deletePrompt(params.id, params.pid);
+      return c.body(null, 204);
+    },
+  );
+
+  defineRoute(
+    http,
+    {
+      method: "get",
+      path: "/api/projects/{id}/prompts/{pid}/versions",
+      tags,
+      summary: "Superseded versions of a prompt, newest first",
+      params: ProjectPromptParams,
+      responses: { ...jsonResponse(z.array(PromptVersionSchema), "The versions"), ...errorResponses(404, 422) },
+    },
+    async (c, { params }) => c.json(await projects.promptVersions(params.id, params.pid)),
+  );
+
+  defineRoute(
+    http,
+    {
+      method: "get",
+      path: "/api/projects/{id}/prompts/{pid}/forges",
+      tags,
+      summary: "Optimizations linked to a prompt",
+      params: ProjectPromptParams,
+      responses: {
+        ...jsonResponse(
+          z.object({
+            items: z.array(OptimizationRecordSchema),
+            total: z.number().int(),
+            page: z.number().int(),
+            per_page: z.number().int(),
+          }),
+          "The optimizations, newest first",
+        ),
+        ...errorResponses(404, 422),
+      },
+    },
+    async (c, { params }) => c.json(await projects.promptForges(params.id, params.pid)),
+  );
+}

@@ -1,0 +1,146 @@
+// Runs an optimize-family use case behind an SSE response. The response only starts once the
+// record exists, so invalid input is still answered with a plain JSON error; from then on every
+// pipeline event is a named SSE event and the stream ends after `complete` or `error`.
+import type { Context } from "hono";
+import type { EmitEvent } from "../core/pipeline/events.js";
+import type { OptimizationRecord } from "../core/records.js";
+import type { BatchItemResult, BatchSummary } from "../usecases/batch-optimize.js";
+import type { HttpDeps } from "./http-deps.js";
+import { SseStream } from "./sse.js";
+
+export interface RunHooks {
+  signal: AbortSignal;
+  emit: EmitEvent;
+  /**
+   * Resolves on the next turn of the event loop, after the response head has been handed to the
+   * socket. A use case that awaits it lets the client see the stream open before a CPU-bound engine
+   * (the local one) runs every stage without yielding.
+   */
+  onCreated: (record: OptimizationRecord) => Promise<void>;
+}
+
+const SHUTDOWN_MESSAGE = "The server is shutting down; the optimization was cancelled.";
+
+/** Links the run to the client: a disconnect (or server shutdown) aborts it. */
+function runController(c: Context): AbortController {
+  const controller = new AbortController();
+  const requestSignal = c.req.raw.signal;
+  if (requestSignal.aborted) controller.abort();
+  else requestSignal.addEventListener("abort", () => controller.abort(), { once: true });
+  return controller;
+}
+
+export async function streamOptimization(
+  c: Context,
+  deps: HttpDeps,
+  start: (hooks: RunHooks) => Promise<OptimizationRecord>,
+): Promise<Response> {
+  const controller = runController(c);
+  let shuttingDown = false;
+  const stream = new SseStream({
+    heartbeatMs: deps.heartbeatMs,
+    registry: deps.streams,
+    onCancel: () => controller.abort(),
+    onShutdown: () => {
+      shuttingDown = true;
+      controller.abort();
+    },
+  });
+  const emit: EmitEvent = (event) => {
+    if (event.type === "error" && shuttingDown) {
+      stream.send("error", { ...event.data, message: SHUTDOWN_MESSAGE, retryable: true });
+      return;
+    }
+    stream.send(event.type, event.data);
+  };
+
+  let createdId: string | undefined;
+  let resolveCreated!: (id: string) => void;
+  const created = new Promise<string>((resolve) => {
+    resolveCreated = resolve;
+  });
+  const run = start({
+    signal: controller.signal,
+    emit,
+    onCreated: (record) => {
+      createdId = record.id;
+      resolveCreated(record.id);
+      return new Promise<void>((resolve) => setImmediate(resolve));
+    },
+  });
+  run.then(
+    () => stream.close(),
+    (error: unknown) => {
+      // Failures after the record exists end the stream; earlier ones become a JSON error below.
+      if (createdId) {
+        deps.app.logger.error({ err: error, id: createdId }, "optimization stream failed");
+        stream.send("error", {
+          code: "internal_error",
+          message: "The optimization failed; details are in the server log.",
+          stage: null,
+          retryable: false,
+        });
+      }
+      stream.close();
+    },
+  );
+
+  try {
+    const id = await Promise.race([created, run.then((record) => record.id)]);
+    return stream.response({ "X-Optimization-Id": id });
+  } catch (error) {
+    stream.close();
+    throw error;
+  }
+}
+
+/** Batch progress as SSE: one `progress` event per finished item, then `complete` with the summary. */
+export function streamBatch(
+  c: Context,
+  deps: HttpDeps,
+  start: (options: {
+    signal: AbortSignal;
+    onItem: (result: BatchItemResult, done: number, total: number) => void;
+  }) => Promise<BatchSummary>,
+): Response {
+  const controller = runController(c);
+  let shuttingDown = false;
+  const stream = new SseStream({
+    heartbeatMs: deps.heartbeatMs,
+    registry: deps.streams,
+    onCancel: () => controller.abort(),
+    onShutdown: () => {
+      shuttingDown = true;
+      controller.abort();
+    },
+  });
+  start({
+    signal: controller.signal,
+    onItem: (result, done, total) => stream.send("progress", { ...result, done, total }),
+  }).then(
+    (summary) => {
+      if (shuttingDown) {
+        stream.send("error", { code: "cancelled", message: SHUTDOWN_MESSAGE, stage: null, retryable: true });
+      } else {
+        stream.send("complete", summary);
+      }
+      stream.close();
+    },
+    (error: unknown) => {
+      deps.app.logger.error({ err: error }, "batch stream failed");
+      stream.send("error", {
+        code: "internal_error",
+        message: "The batch failed; details are in the server log.",
+        stage: null,
+        retryable: false,
+      });
+      stream.close();
+    },
+  );
+  return stream.response();
+}
+
+/** True when the client asked for Server-Sent Events. */
+export function wantsEventStream(c: Context): boolean {
+  return (c.req.header("accept") ?? "").toLowerCase().includes("text/event-stream");
+}

@@ -1,0 +1,132 @@
+// `promptforge serve` as a real process: it prints its URL, logs JSON, answers health, and shuts
+// down gracefully on SIGTERM/SIGINT (open streams get an `error` event, runs end `cancelled`).
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+import { readSse, type SseFrame } from "../helpers/sse.js";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+interface Spawned {
+  child: ChildProcess;
+  url: string;
+  dataDir: string;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+
+async function spawnServe(env: Record<string, string> = {}): Promise<Spawned> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pf-cli-"));
+  dirs.push(dataDir);
+  const child = spawn(process.execPath, ["--import", "tsx", "test/helpers/cli-entry.ts", "serve"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      HOST: "127.0.0.1",
+      PORT: "0",
+      LLM_PROVIDER: "local",
+      LOG_LEVEL: "info",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let out = "";
+  let err = "";
+  child.stdout?.on("data", (d) => {
+    out += d;
+  });
+  child.stderr?.on("data", (d) => {
+    err += d;
+  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = /listening on (http:\/\/\S+)/.exec(err);
+      if (match) {
+        clearInterval(timer);
+        resolve(match[1] as string);
+      }
+    }, 20);
+    exit.then(({ code }) => {
+      clearInterval(timer);
+      reject(new Error(`serve exited early with ${code}: ${err}`));
+    });
+  });
+  return { child, url, dataDir, stdout: () => out, stderr: () => err, exit };
+}
+
+afterEach(() => {
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("promptforge serve (process)", () => {
+  it("prints its URL, answers /api/health, logs JSON lines and exits 0 on SIGTERM", async () => {
+    const p = await spawnServe();
+    const health = await fetch(`${p.url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: "ok", database: "ok", engine: "local", mcp: "not started" });
+
+    p.child.kill("SIGTERM");
+    expect(await p.exit).toEqual({ code: 0, signal: null });
+    const lines = p.stdout().trim().split("\n");
+    const logs = lines.map((line) => JSON.parse(line) as { msg: string; url?: string });
+    expect(logs.find((l) => l.msg === "listening")?.url).toBe(p.url);
+    expect(logs.some((l) => l.msg === "shutting down")).toBe(true);
+    expect(p.stderr()).toContain("PromptForge stopped");
+  });
+
+  it("exits 0 on SIGINT too", async () => {
+    const p = await spawnServe();
+    p.child.kill("SIGINT");
+    expect((await p.exit).code).toBe(0);
+  });
+
+  it("on SIGTERM ends an open stream with an error event, records the run cancelled and closes the database", async () => {
+    const p = await spawnServe({ PF_TEST_ENGINE_DELAY_MS: "3000" });
+    const res = await fetch(`${p.url}/api/optimize`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+      body: JSON.stringify({ prompt: "Summarize the attached incident report for executives." }),
+    });
+    const id = res.headers.get("x-optimization-id") as string;
+    const events: SseFrame[] = [];
+    let sawFirst!: () => void;
+    const first = new Promise<void>((resolve) => {
+      sawFirst = resolve;
+    });
+    const reading = (async () => {
+      for await (const item of readSse(res)) {
+        if (item.kind !== "event") continue;
+        events.push(item.frame);
+        sawFirst();
+      }
+    })();
+    await first;
+    p.child.kill("SIGTERM");
+    await reading;
+    expect(await p.exit).toEqual({ code: 0, signal: null });
+    expect(events.at(-1)).toMatchObject({ event: "error", data: { code: "cancelled" } });
+
+    // The database was closed cleanly and the record says cancelled.
+    const app = await createApp(loadConfig({ DATA_DIR: p.dataDir, LOG_LEVEL: "silent", LLM_PROVIDER: "local" }));
+    try {
+      expect((await app.history.get(id)).status).toBe("cancelled");
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,0 +1,129 @@
+// Health, strategies, providers, the error contract (404/405), the OpenAPI document and /docs.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./server.js";
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(() => s.close());
+
+describe("meta endpoints", () => {
+  it("GET /api/health reports status, version, engine, database, MCP state and uptime", async () => {
+    const res = await s.json("GET", "/api/health");
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      status: "ok",
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      engine: "local",
+      database: "ok",
+      mcp: "not started",
+      uptime_seconds: expect.any(Number),
+    });
+  });
+
+  it("GET /api/strategies lists the ten strategies", async () => {
+    const res = await s.json("GET", "/api/strategies");
+    expect(res.status).toBe(200);
+    expect(res.body).toHaveLength(10);
+    expect(res.body[0]).toMatchObject({
+      name: expect.any(String),
+      description: expect.any(String),
+      best_when: expect.any(String),
+    });
+  });
+
+  it("GET /api/providers lists the local engine as available", async () => {
+    const res = await s.json("GET", "/api/providers");
+    expect(res.status).toBe(200);
+    expect(res.body.find((p: { name: string }) => p.name === "local")).toMatchObject({
+      available: true,
+      requires_key: false,
+    });
+  });
+});
+
+describe("error contract", () => {
+  it("answers an unknown route with 404 not_found as JSON", async () => {
+    const res = await s.json("GET", "/api/nothing-here");
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: { code: "not_found", message: expect.any(String) } });
+  });
+
+  it("answers a known path with the wrong method with 405 and an Allow header", async () => {
+    const res = await s.json("DELETE", "/api/health");
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET, HEAD");
+    expect(res.body.error.code).toBe("method_not_allowed");
+    const put = await s.json("PATCH", "/api/projects/abc", {});
+    expect(put.status).toBe(405);
+    expect(put.headers.get("allow")?.split(", ").sort()).toEqual(["DELETE", "GET", "HEAD", "PUT"]);
+  });
+
+  it("validates path and query parameters with 422", async () => {
+    const longId = "x".repeat(101);
+    const res = await s.json("GET", `/api/optimize/${longId}`);
+    expect(res.status).toBe(422);
+    expect(res.body.error.details.in).toBe("path");
+    const page = await s.json("GET", "/api/history?per_page=101");
+    expect(page.status).toBe(422);
+    expect(page.body.error.details.issues[0].path).toBe("per_page");
+  });
+});
+
+describe("OpenAPI and /docs", () => {
+  it("serves an OpenAPI 3.1 document listing every route the server registers", async () => {
+    const res = await s.json("GET", "/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = res.body as {
+      openapi: string;
+      info: { title: string; version: string };
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; operationId?: string }>>;
+    };
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(doc.info.title).toBeTruthy();
+
+    const documented = new Set<string>();
+    for (const [p, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        documented.add(`${method.toUpperCase()} ${p}`);
+        expect(Object.keys(op.responses).length, `${method} ${p} has responses`).toBeGreaterThan(0);
+      }
+    }
+    const registered = new Set(
+      s.server.http.routes
+        .filter((r) => r.method !== "ALL" && r.path.startsWith("/api/"))
+        .map((r) => `${r.method} ${r.path.replaceAll(/:([^/]+)/g, "{$1}")}`),
+    );
+    expect([...registered].sort()).toEqual([...documented].sort());
+    expect(registered.size).toBeGreaterThanOrEqual(33);
+  });
+
+  it("documents request bodies from the use-case schemas", async () => {
+    const doc = (await s.json("GET", "/openapi.json")).body;
+    const body = doc.paths["/api/optimize"].post.requestBody.content["application/json"].schema;
+    expect(body.required).toContain("prompt");
+    expect(body.properties.max_iterations).toMatchObject({ minimum: 1, maximum: 5 });
+    expect(Object.keys(doc.paths["/api/optimize"].post.responses["200"].content)).toEqual(["text/event-stream"]);
+  });
+
+  it("serves a self-contained /docs page whose script is a separate same-origin file", async () => {
+    const page = await s.fetch("/docs");
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    const html = await page.text();
+    expect(html).not.toMatch(/<script>(?!<)|<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).not.toMatch(/style=/);
+    const scriptSrc = /<script src="([^"]+)"/.exec(html)?.[1];
+    const cssHref = /<link rel="stylesheet" href="([^"]+)"/.exec(html)?.[1];
+    const js = await s.fetch(scriptSrc as string);
+    expect(js.status).toBe(200);
+    expect(js.headers.get("content-type")).toMatch(/javascript/);
+    const source = await js.text();
+    expect(source).toContain('fetch("/openapi.json"');
+    expect(source).not.toMatch(/https?:\/\//);
+    const css = await s.fetch(cssHref as string);
+    expect(css.headers.get("content-type")).toMatch(/text\/css/);
+  });
+});
