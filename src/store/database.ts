@@ -18,7 +18,7 @@ export interface OptimizationTable {
   title_key: string | null;
   /** JSON array of tags as given. */
   tags: string;
-  /** Normalised lowercase tags as `|a|b|` for portable LIKE filtering. */
+  /** JSON array of the normalised (trimmed, lowercase) tags, for tag filtering. */
   tags_key: string;
   project_id: string | null;
   prompt_id: string | null;

@@ -2,7 +2,7 @@
 export type { Clock } from "./context.js";
 export type { Database } from "./database.js";
 export { isStoreError, StoreError, type StoreErrorCode } from "./errors.js";
-export { migrateToLatest } from "./migrations.js";
+export { migrateToLatest, pendingMigrations, ping } from "./migrations.js";
 export type {
   Breakdown,
   OptimizationListOptions,
@@ -19,7 +19,8 @@ export type { NewProject, ProjectListOptions, ProjectPatch, ProjectSummary, Proj
 export { ProjectRepository } from "./projects.js";
 export type { NewPrompt, PromptPatch } from "./prompts.js";
 export { PromptRepository } from "./prompts.js";
-export type { SearchIndex, SearchMatch } from "./search.js";
+export type { OptimizationFilter, SearchFilters, SearchIndex, SearchMatch, SearchPlan } from "./search.js";
+export { RANK_WINDOW, sqliteSearch } from "./search-sqlite.js";
 export { SettingsRepository } from "./settings.js";
 export { type CreateStoreOptions, createStore, type OpenStoreOptions, openStore, type Store } from "./store.js";
-export { seedSyntheticHistory } from "./synthetic.js";
+export { type SyntheticOptions, seedSyntheticHistory } from "./synthetic.js";

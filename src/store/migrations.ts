@@ -43,7 +43,7 @@ function migration001(dialect: StoreDialect): Migration {
         .addColumn("overall_score", "double precision")
         .addColumn("overall_delta", "double precision")
         .addColumn("is_improvement", "integer")
-        .addColumn("tags_key", "text", (c) => c.notNull().defaultTo(""))
+        .addColumn("tags_key", "text", (c) => c.notNull().defaultTo("[]"))
         .addColumn("title_key", "text")
         .addColumn("version", "text")
         .addColumn("engine", "text", (c) => c.notNull())
@@ -67,15 +67,17 @@ function migration001(dialect: StoreDialect): Migration {
         .addColumn("validation", "text")
         .addColumn("codebase_context", "text")
         .execute();
+      // Filter + newest-first is the common history query, so filters carry created_at too.
       const indexes: Array<[string, string[]]> = [
         ["optimization_created_idx", ["created_at", "id"]],
-        ["optimization_status_idx", ["status"]],
+        ["optimization_status_idx", ["status", "created_at"]],
         ["optimization_project_idx", ["project_id", "created_at"]],
         ["optimization_project_title_idx", ["project_id", "title_key"]],
-        ["optimization_task_type_idx", ["task_type"]],
-        ["optimization_strategy_idx", ["strategy"]],
+        ["optimization_task_type_idx", ["task_type", "created_at"]],
+        ["optimization_strategy_idx", ["strategy", "created_at"]],
         ["optimization_score_idx", ["overall_score"]],
-        ["optimization_prompt_idx", ["prompt_id"]],
+        ["optimization_title_idx", ["title_key"]],
+        ["optimization_prompt_idx", ["prompt_id", "created_at"]],
         ["optimization_retry_of_idx", ["retry_of"]],
       ];
       for (const [name, columns] of indexes) {

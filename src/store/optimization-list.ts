@@ -1,11 +1,11 @@
 // History queries over optimizations: filtered, sorted, paginated listing with full-text search,
 // and the aggregate statistics. Kept apart from the write path in optimizations.ts.
-import { type ExpressionBuilder, type Kysely, sql } from "kysely";
+import { type ExpressionBuilder, type Kysely, type SelectQueryBuilder, sql } from "kysely";
 import type { OptimizationRecord, OptimizationStatus } from "../core/records.js";
 import type { Database } from "./database.js";
 import { StoreError } from "./errors.js";
-import { normalizeTag, type OptimizationRow, rowToRecord } from "./optimization-rows.js";
-import type { OptimizationFilter, SearchIndex } from "./search.js";
+import { type OptimizationRow, rowToRecord } from "./optimization-rows.js";
+import type { OptimizationFilter, SearchIndex, SearchPlan } from "./search.js";
 
 export const OPTIMIZATION_SORTS = ["created_at", "overall_score", "title", "relevance"] as const;
 export type OptimizationSort = (typeof OPTIMIZATION_SORTS)[number];
@@ -69,10 +69,7 @@ export function pageBounds(options: { page?: number; per_page?: number }): { pag
   return { page, per_page };
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
+/** The filters every dialect applies in SQL; the tag filter belongs to the search index. */
 function filters(eb: ExpressionBuilder<Database, "optimization">, o: OptimizationListOptions) {
   const conditions = [];
   if (o.project_id !== undefined) conditions.push(eb("optimization.project_id", "=", o.project_id));
@@ -81,15 +78,11 @@ function filters(eb: ExpressionBuilder<Database, "optimization">, o: Optimizatio
   if (o.status !== undefined) conditions.push(eb("optimization.status", "=", o.status));
   if (o.strategy !== undefined) conditions.push(eb("optimization.strategy", "=", o.strategy));
   if (o.min_score !== undefined) conditions.push(eb("optimization.overall_score", ">=", o.min_score));
-  if (o.tag !== undefined) {
-    const pattern = `%|${escapeLike(normalizeTag(o.tag))}|%`;
-    conditions.push(sql<boolean>`${eb.ref("optimization.tags_key")} LIKE ${pattern} ESCAPE '\\'`);
-  }
   return eb.and(conditions);
 }
 
-function hasFilters(o: OptimizationListOptions): boolean {
-  return [o.project_id, o.prompt_id, o.task_type, o.status, o.strategy, o.min_score, o.tag].some((v) => v !== undefined);
+function hasSqlFilters(o: OptimizationListOptions): boolean {
+  return [o.project_id, o.prompt_id, o.task_type, o.status, o.strategy, o.min_score].some((v) => v !== undefined);
 }
 
 export async function listOptimizations(
@@ -100,19 +93,20 @@ export async function listOptimizations(
   const { page, per_page } = pageBounds(options);
   const offset = (page - 1) * per_page;
   // Text without a searchable word (only punctuation, say) searches nothing: it lists everything.
-  const text = options.search ?? "";
-  const match = search.matchCondition(text);
-  const sort = options.sort ?? (match ? "relevance" : "created_at");
+  const plan = await search.plan(db, options.search ?? "", options);
+  const sort = options.sort ?? (plan?.ranked ? "relevance" : "created_at");
   const dir: SortOrder = options.order ?? (sort === "title" ? "asc" : "desc");
+  // When the plan enforces every filter, the rows need no second look.
+  const sqlFiltered = hasSqlFilters(options) && !plan?.exact;
   const where = (eb: ExpressionBuilder<Database, "optimization">) => filters(eb, options);
   const base = db
     .selectFrom("optimization")
-    .where(where)
-    .$if(match !== null, (qb) => qb.where(match!));
+    .$if(sqlFiltered, (qb) => qb.where(where))
+    .$if(plan !== null, (qb) => qb.where(plan!.condition));
 
   let rows: OptimizationRow[];
-  if (match !== null && sort === "relevance") {
-    rows = await rankedPage(db, search, { text, where: hasFilters(options) ? where : undefined, dir, offset, per_page });
+  if (plan?.ranked && sort === "relevance") {
+    rows = await rankedPage(db, search, { plan, where: sqlFiltered ? where : undefined, dir, offset, per_page });
     const window = search.rankWindow;
     if (window !== null && rows.length < per_page && offset + per_page > window) {
       // Past the ranking window, the remaining matches follow newest first.
@@ -129,8 +123,8 @@ export async function listOptimizations(
   }
 
   const total =
-    match !== null && !hasFilters(options)
-      ? ((await search.countMatches(db, text)) ?? 0)
+    plan !== null && !sqlFiltered
+      ? plan.total
       : Number((await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
   return { items: rows.map(rowToRecord), total, page, per_page };
 }
@@ -138,12 +132,11 @@ export async function listOptimizations(
 async function rankedPage(
   db: Kysely<Database>,
   search: SearchIndex,
-  o: { text: string; where?: OptimizationFilter; dir: SortOrder; offset: number; per_page: number },
+  o: { plan: SearchPlan; where?: OptimizationFilter; dir: SortOrder; offset: number; per_page: number },
 ): Promise<OptimizationRow[]> {
   const window = search.rankWindow ?? Number.POSITIVE_INFINITY;
   if (o.offset >= window) return [];
-  const ranked = search.rankedMatches(db, o.text, o.where);
-  if (ranked === null) return [];
+  const ranked = search.rankedMatches(db, o.plan, o.where);
   return db
     .selectFrom(ranked)
     .crossJoin("optimization")
@@ -156,22 +149,21 @@ async function rankedPage(
     .execute();
 }
 
-// Structural type of the two list queries, for the shared ordering below.
-interface Orderable<Q> {
-  orderBy(expression: ReturnType<typeof sql<unknown>>, direction: SortOrder): Q;
-}
-
-/** Nulls sort last in both directions and both dialects; ties break on newest, then id. */
-function orderBy<Q extends Orderable<Q>>(qb: Q, sort: OptimizationSort, dir: SortOrder): Q {
+/** Nulls sort last in both directions and both dialects; ties break on newest first. */
+function orderBy<DB, TB extends keyof DB, O>(
+  qb: SelectQueryBuilder<DB, TB, O>,
+  sort: OptimizationSort,
+  dir: SortOrder,
+): SelectQueryBuilder<DB, TB, O> {
   const by = (column: string) => sql.ref(`optimization.${column}`);
-  if (sort === "overall_score") {
-    qb = qb.orderBy(sql`(${by("overall_score")} IS NULL)`, "asc").orderBy(sql`${by("overall_score")}`, dir);
-  } else if (sort === "title") {
-    qb = qb.orderBy(sql`(${by("title_key")} IS NULL)`, "asc").orderBy(sql`${by("title_key")}`, dir);
-  } else if (sort === "created_at") {
-    qb = qb.orderBy(sql`${by("created_at")}`, dir).orderBy(sql`${by("id")}`, dir);
+  if (sort === "created_at" || sort === "relevance") {
+    return qb.orderBy(by("created_at"), dir).orderBy(by("id"), dir);
   }
-  return qb;
+  const column = by(sort === "title" ? "title_key" : "overall_score");
+  return qb
+    .orderBy(column, (ob) => (dir === "asc" ? ob.asc() : ob.desc()).nullsLast())
+    .orderBy(by("created_at"), "desc")
+    .orderBy(by("id"), "desc");
 }
 
 const round1 = (value: number | null): number | null => (value === null ? null : Math.round(Number(value) * 10) / 10);

@@ -16,9 +16,9 @@ export type OptimizationPatch = Partial<Omit<OptimizationRecord, "id" | "created
 export type NewOptimization = Pick<OptimizationRecord, "raw_prompt" | "engine" | "provider"> &
   Omit<OptimizationPatch, "status"> & { id?: string; status?: "pending" | "running" };
 
-/** Lowercase, trimmed; the `|` separator of `tags_key` is never part of a tag. */
+/** Tags compare trimmed and case-insensitively. */
 export function normalizeTag(tag: string): string {
-  return tag.trim().toLowerCase().replaceAll("|", " ");
+  return tag.trim().toLowerCase();
 }
 
 export function titleKey(title: string | null | undefined): string | null {
@@ -27,7 +27,7 @@ export function titleKey(title: string | null | undefined): string | null {
 }
 
 function tagsKey(tags: readonly string[]): string {
-  return tags.length === 0 ? "" : `|${tags.map(normalizeTag).join("|")}|`;
+  return JSON.stringify([...new Set(tags.map(normalizeTag))]);
 }
 
 function json(value: unknown): string | null {
@@ -95,7 +95,12 @@ export function patchToRow(patch: OptimizationPatch): Partial<OptimizationInsert
 /** A complete row for a complete record (create and import). */
 export function recordToRow(record: OptimizationRecord): OptimizationInsert {
   const { id, created_at, updated_at, ...fields } = record;
-  return { ...(patchToRow(fields) as Omit<OptimizationInsert, "id" | "created_at" | "updated_at">), id, created_at, updated_at };
+  return {
+    ...(patchToRow(fields) as Omit<OptimizationInsert, "id" | "created_at" | "updated_at">),
+    id,
+    created_at,
+    updated_at,
+  };
 }
 
 export function rowToRecord(row: OptimizationRow): OptimizationRecord {

@@ -1,6 +1,6 @@
 // Optimization records: the write path (create, guarded update, deletes, interruption, import,
 // export) plus thin entry points to the history queries in optimization-list.ts.
-import { OptimizationRecordSchema, type OptimizationRecord } from "../core/records.js";
+import { type OptimizationRecord, OptimizationRecordSchema } from "../core/records.js";
 import { type StoreContext, timestamp } from "./context.js";
 import { StoreError } from "./errors.js";
 import {
@@ -24,8 +24,6 @@ import { chunks } from "./search.js";
 
 /** Statuses a record can still leave; anything else is final. */
 const OPEN_STATUSES = ["pending", "running"] as const;
-/** Fields that feed the search index. */
-const INDEXED_FIELDS = ["raw_prompt", "optimized_prompt", "title", "tags", "project_id"] as const;
 
 export interface UpdateOptions {
   /** Allow changing a record that is already completed, error or cancelled. Default false. */
@@ -77,9 +75,8 @@ export class OptimizationRepository {
         .$if(!options.allowFinal, (qb) => qb.where("status", "in", OPEN_STATUSES))
         .executeTakeFirst();
       const changed = Number(result.numUpdatedRows) > 0;
-      if (changed && INDEXED_FIELDS.some((field) => patch[field] !== undefined)) {
-        await this.ctx.search.index(trx, [id]);
-      }
+      // The index holds text and filter facets (status, scores, …): nearly every change touches it.
+      if (changed) await this.ctx.search.index(trx, [id]);
       return changed;
     });
     const record = await this.get(id);
@@ -144,12 +141,20 @@ export class OptimizationRepository {
 
   /** At start-up: work left pending or running by a previous process can never finish. */
   async markInterrupted(): Promise<number> {
-    const result = await this.ctx.db
-      .updateTable("optimization")
-      .set({ status: "error", error_message: "interrupted", updated_at: timestamp(this.ctx) })
-      .where("status", "in", OPEN_STATUSES)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    return this.ctx.db.transaction().execute(async (trx) => {
+      const open = await trx.selectFrom("optimization").select("id").where("status", "in", OPEN_STATUSES).execute();
+      const ids = open.map((row) => row.id);
+      for (const part of chunks(ids)) {
+        await trx
+          .updateTable("optimization")
+          .set({ status: "error", error_message: "interrupted", updated_at: timestamp(this.ctx) })
+          .where("id", "in", part)
+          .where("status", "in", OPEN_STATUSES)
+          .execute();
+      }
+      await this.ctx.search.index(trx, ids);
+      return ids.length;
+    });
   }
 
   /** Every record, oldest first, read in pages so memory stays flat at any history size. */
@@ -185,7 +190,9 @@ export class OptimizationRepository {
    * stored as error "interrupted". Each record is validated; an invalid one throws
    * validation_error (batches already written stay written).
    */
-  async importRecords(records: Iterable<OptimizationRecord> | AsyncIterable<OptimizationRecord>): Promise<ImportOutcome> {
+  async importRecords(
+    records: Iterable<OptimizationRecord> | AsyncIterable<OptimizationRecord>,
+  ): Promise<ImportOutcome> {
     const outcome: ImportOutcome = { inserted: 0, skipped: 0 };
     let batch: OptimizationRecord[] = [];
     let index = 0;

@@ -84,7 +84,11 @@ export class ProjectRepository {
     const now = timestamp(this.ctx);
     try {
       return await this.ctx.db.transaction().execute(async (trx) => {
-        const existing = await trx.selectFrom("project").selectAll().where("name_key", "=", nameKey(name)).executeTakeFirst();
+        const existing = await trx
+          .selectFrom("project")
+          .selectAll()
+          .where("name_key", "=", nameKey(name))
+          .executeTakeFirst();
         if (existing !== undefined && existing.status !== "deleted") {
           throw new StoreError("conflict", "a project with this name already exists", { details: { id: existing.id } });
         }

@@ -10,6 +10,31 @@ export interface SearchMatch {
   relevance: number;
 }
 
+/** The history filters a search index may fold into its own query. */
+export interface SearchFilters {
+  project_id?: string;
+  prompt_id?: string;
+  task_type?: string;
+  status?: string;
+  strategy?: string;
+  /** One tag, compared after normalizeTag. Only the search index filters by tag. */
+  tag?: string;
+  min_score?: number;
+}
+
+export interface SearchPlan {
+  /** Optimizations selected by `condition`. */
+  total: number;
+  /** True when `condition` enforces every filter, so `total` is the final count. */
+  exact: boolean;
+  /** True when the text held words, so ordering by relevance means something. */
+  ranked: boolean;
+  /** Condition on the `optimization` table selecting the matches. */
+  condition: Expression<SqlBool>;
+  /** The dialect's compiled query, for rankedMatches. */
+  query: string;
+}
+
 /** Extra conditions on the optimization row (the list filters). */
 export type OptimizationFilter = (eb: ExpressionBuilder<Database, "optimization">) => Expression<SqlBool>;
 
@@ -23,22 +48,24 @@ export interface SearchIndex {
   /** Drop and rebuild the whole index from the optimization table. */
   rebuild(db: Kysely<Database>): Promise<void>;
   /**
-   * Condition on the `optimization` table: the row matches user-typed `text`. Null when the
-   * text holds no searchable word. Never throws on any input.
+   * Plans a search for user-typed `text` under `filters`. Null when there is nothing for the
+   * index to do (no searchable word and no tag). Never throws on any input.
    */
-  matchCondition(text: string): Expression<SqlBool> | null;
+  plan(db: Kysely<Database>, text: string, filters: SearchFilters): Promise<SearchPlan | null>;
   /**
-   * Matches that also pass `filter`, with relevance, as a subquery to join on `optimization.seq`
-   * and order by relevance. A dialect may bound the ranking work (see search-sqlite.ts).
+   * The plan's matches that also pass `filter`, with relevance, as a subquery to join on
+   * `optimization.seq`. A dialect may bound the ranking work: see rankWindow.
    */
-  rankedMatches(db: Kysely<Database>, text: string, filter?: OptimizationFilter): AliasedExpression<SearchMatch, "m"> | null;
+  rankedMatches(
+    db: Kysely<Database>,
+    plan: SearchPlan,
+    filter?: OptimizationFilter,
+  ): AliasedExpression<SearchMatch, "m">;
   /**
    * How many of the newest matches rankedMatches orders by relevance (the rest follow newest
    * first); null when ranking is exact over all matches.
    */
   readonly rankWindow: number | null;
-  /** Number of optimizations matching `text` (no other filter); null when no searchable word. */
-  countMatches(db: Kysely<Database>, text: string): Promise<number | null>;
 }
 
 const MAX_TERMS = 16;

@@ -66,7 +66,8 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   try {
     if (options.readonly) {
       const pending = await pendingMigrations(db);
-      if (pending.length > 0) throw new Error(`database needs migrations (${pending.join(", ")}); open it writable first`);
+      if (pending.length > 0)
+        throw new Error(`database needs migrations (${pending.join(", ")}); open it writable first`);
     } else {
       await migrateToLatest(db);
     }

@@ -1,0 +1,101 @@
+// Ready-to-paste MCP client configuration (`promptforge mcp --print-config`, docs/mcp.md): Claude Code,
+// Claude Desktop, Cursor and VS Code, over stdio and over Streamable HTTP. The MCP token itself is
+// never printed: commands read it from $MCP_AUTH_TOKEN and JSON files get a placeholder.
+import type { Config } from "../config.js";
+
+export const TOKEN_PLACEHOLDER = "<your MCP_AUTH_TOKEN>";
+
+export interface ClientConfigInput {
+  config: Pick<Config, "mcpHost" | "mcpPort" | "mcpAuthToken" | "dataDir">;
+  /** The command that starts the stdio server (default `npx promptforge mcp`). */
+  command?: string[];
+}
+
+export function mcpHttpUrl(config: Pick<Config, "mcpHost" | "mcpPort">): string {
+  const host = config.mcpHost === "0.0.0.0" ? "127.0.0.1" : config.mcpHost === "::" ? "::1" : config.mcpHost;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${config.mcpPort}/mcp`;
+}
+
+const pretty = (value: unknown) => JSON.stringify(value, null, 2);
+
+/** The configuration snippets, keyed by client and transport. */
+export function clientConfigs(input: ClientConfigInput) {
+  const { config } = input;
+  const [command = "npx", ...args] = input.command ?? ["npx", "promptforge", "mcp"];
+  const env = { DATA_DIR: config.dataDir };
+  const url = mcpHttpUrl(config);
+  const token = config.mcpAuthToken !== undefined;
+  const headers = token ? { Authorization: `Bearer ${TOKEN_PLACEHOLDER}` } : undefined;
+  const quoted = [command, ...args].map((a) => (/^[\w@./:-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
+  return {
+    claudeCode: {
+      stdio: `claude mcp add promptforge --env DATA_DIR=${JSON.stringify(config.dataDir)} -- ${quoted}`,
+      http: `claude mcp add --transport http promptforge ${url}${token ? ' --header "Authorization: Bearer $MCP_AUTH_TOKEN"' : ""}`,
+    },
+    claudeDesktop: {
+      stdio: pretty({ mcpServers: { promptforge: { command, args, env } } }),
+    },
+    cursor: {
+      stdio: pretty({ mcpServers: { promptforge: { command, args, env } } }),
+      http: pretty({ mcpServers: { promptforge: { url, ...(headers ? { headers } : {}) } } }),
+    },
+    vscode: {
+      stdio: pretty({ servers: { promptforge: { type: "stdio", command, args, env } } }),
+      http: pretty({
+        ...(token
+          ? {
+              inputs: [
+                {
+                  type: "promptString",
+                  id: "promptforge-mcp-token",
+                  description: "PromptForge MCP_AUTH_TOKEN",
+                  password: true,
+                },
+              ],
+            }
+          : {}),
+        servers: {
+          promptforge: {
+            type: "http",
+            url,
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: a VS Code input variable, substituted by VS Code
+            ...(token ? { headers: { Authorization: "Bearer ${input:promptforge-mcp-token}" } } : {}),
+          },
+        },
+      }),
+    },
+  };
+}
+
+/** The human-readable text `promptforge mcp --print-config` prints. */
+export function renderClientConfig(input: ClientConfigInput): string {
+  const c = clientConfigs(input);
+  const url = mcpHttpUrl(input.config);
+  const token = input.config.mcpAuthToken !== undefined;
+  return [
+    "# PromptForge MCP server: client configuration",
+    "",
+    "stdio: the client starts `promptforge mcp` itself. DATA_DIR points it at the same database as",
+    "`promptforge serve`, so its calls show up in the web UI's history and activity feed.",
+    `Streamable HTTP: ${url}, served by \`promptforge serve\`` +
+      (token ? "; send MCP_AUTH_TOKEN as a bearer token (never the API's AUTH_TOKEN)." : " (no MCP_AUTH_TOKEN set)."),
+    "",
+    "## Claude Code",
+    c.claudeCode.stdio,
+    c.claudeCode.http,
+    "",
+    "## Claude Desktop (claude_desktop_config.json)",
+    c.claudeDesktop.stdio,
+    "",
+    "## Cursor (~/.cursor/mcp.json or .cursor/mcp.json), stdio",
+    c.cursor.stdio,
+    "## Cursor, HTTP",
+    c.cursor.http,
+    "",
+    "## VS Code (.vscode/mcp.json), stdio",
+    c.vscode.stdio,
+    "## VS Code, HTTP",
+    c.vscode.http,
+    "",
+  ].join("\n");
+}
