@@ -12,10 +12,9 @@ export interface CorpusPrompt {
 
 export function corpusDir(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [
-    process.env.PROMPT_CORPUS_DIR,
-    path.resolve(here, "../test/fixtures/prompts"),
-  ].filter((c): c is string => Boolean(c));
+  const candidates = [process.env.PROMPT_CORPUS_DIR, path.resolve(here, "../test/fixtures/prompts")].filter(
+    (c): c is string => Boolean(c),
+  );
   const found = candidates.find((c) => existsSync(path.join(c, "everyday.jsonl")));
   if (!found) throw new Error(`prompt corpora not found (looked in ${candidates.join(", ")})`);
   return found;

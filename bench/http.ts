@@ -287,6 +287,7 @@ async function startupOnce(args: string[]): Promise<{ ms: number; rss: number }>
       DATA_DIR: dir,
       HOST: "127.0.0.1",
       PORT: String(port),
+      MCP_PORT: "0",
       LOG_LEVEL: "warn",
       LLM_PROVIDER: "local",
     },

@@ -43,7 +43,12 @@ export async function runLocalEngineBench(): Promise<Figure[]> {
   const start = performance.now();
   const every = summarize(await timeCorpus(all, false));
   const seconds = (performance.now() - start) / 1000;
-  figures.push({ name: "local_engine.pipeline_all.median", value: round(every.median), unit: "ms", prompts: every.count });
+  figures.push({
+    name: "local_engine.pipeline_all.median",
+    value: round(every.median),
+    unit: "ms",
+    prompts: every.count,
+  });
   figures.push({ name: "local_engine.pipeline_all.p99", value: round(every.p99), unit: "ms", prompts: every.count });
   figures.push({ name: "local_engine.pipeline_all.max", value: round(every.max), unit: "ms", prompts: every.count });
   figures.push({ name: "local_engine.throughput_all", value: round(all.length / seconds, 1), unit: "prompts/s" });

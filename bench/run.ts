@@ -17,7 +17,10 @@ const groups: Group[] = [
   { name: "providers", run: async () => (await import("./providers.js")).runProviderBench() as Promise<Figure[]> },
 ];
 
-const selected = (process.env.BENCH ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+const selected = (process.env.BENCH ?? "")
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
 let failed = false;
 for (const group of groups) {
   if (selected.length > 0 && !selected.includes(group.name)) continue;

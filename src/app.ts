@@ -1,14 +1,20 @@
 // Composition root: builds the store, the engine registry and the use-case services once from
 // config. REST, MCP and CLI all talk to the `App` this returns, never to the database.
+import { randomUUID } from "node:crypto";
 import pino, { type Logger } from "pino";
+import { hardenDataDirectory, loadFieldCipher, loadInternalSecret } from "./app-secrets.js";
 import type { Config } from "./config.js";
 import { analyzePrompt } from "./core/local/analyzer.js";
 import { STRATEGY_CATALOGUE } from "./core/strategies/catalogue.js";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/registry.js";
+import type { FieldCipher } from "./security/crypto.js";
+import { AuditRepository } from "./store/audit.js";
+import { CredentialRepository } from "./store/credentials.js";
 import { openStore, type Store } from "./store/index.js";
 import { batchOptimize, optimizeMany } from "./usecases/batch-optimize.js";
 import { cancelOptimization } from "./usecases/cancel-optimization.js";
 import { RunRegistry, type UseCaseDeps } from "./usecases/context.js";
+import { createCredentialService } from "./usecases/credentials.js";
 import { createHistoryService } from "./usecases/history.js";
 import { optimizePrompt } from "./usecases/optimize-prompt.js";
 import { createProjectService } from "./usecases/projects.js";
@@ -50,12 +56,32 @@ export function createLogger(config: Pick<Config, "logLevel">, destination: 1 | 
 
 export async function createApp(config: Config, options: AppOptions = {}) {
   const logger = options.logger ?? createLogger(config, options.logDestination ?? 2);
+  hardenDataDirectory(config.dataDir, logger);
   const store: Store = await openStore({ dataDir: config.dataDir });
+  let cipher: FieldCipher;
+  try {
+    // The database's -wal/-shm files exist only now: hold them at 0600 too.
+    hardenDataDirectory(config.dataDir, logger);
+    cipher = await loadFieldCipher(config, store.settings, logger);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const internalSecret = loadInternalSecret(config, logger);
+  const storeContext = { db: store.db, search: store.search, clock: () => new Date(), newId: randomUUID };
+  const audit = new AuditRepository(storeContext);
+  const credentials = createCredentialService({
+    credentials: new CredentialRepository(storeContext),
+    cipher,
+    onChange: () => providers.invalidate(),
+  });
   const interrupted = await store.optimizations.markInterrupted();
-  if (interrupted > 0) logger.warn({ count: interrupted }, "marked optimizations left running by a previous process as interrupted");
+  if (interrupted > 0)
+    logger.warn({ count: interrupted }, "marked optimizations left running by a previous process as interrupted");
   const providers: ProviderRegistry = createProviderRegistry({
     defaultProvider: config.llmProvider,
     providers: config.providers,
+    getStoredKey: (provider) => credentials.reveal(provider),
   });
   const runs = new RunRegistry();
   const deps: UseCaseDeps = { store, providers, runs, logger, batchConcurrency: config.batchConcurrency };
@@ -78,6 +104,20 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     history: createHistoryService(deps),
     projects: createProjectService(deps),
     strategies: () => STRATEGY_CATALOGUE,
+    credentials,
+    audit,
+    internalSecret,
+    validateKey: (provider: string, apiKey: string) => providers.validateKey(provider as never, apiKey),
+    /** Liveness of the database: one indexed read. */
+    async health(): Promise<{ database: "ok" | "error" }> {
+      try {
+        await store.settings.get("health.probe");
+        return { database: "ok" };
+      } catch (error) {
+        logger.error({ err: error }, "health: database probe failed");
+        return { database: "error" };
+      }
+    },
     providers: () => providers.list(),
     /** Stops running work (records end cancelled) and closes the database. */
     async close(): Promise<void> {

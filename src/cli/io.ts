@@ -44,7 +44,8 @@ export async function readTextFile(file: string): Promise<string> {
 
 /** The prompt from the positional argument, `-f FILE`, or stdin (in that order). */
 export async function readPromptInput(io: Io, arg: string | undefined, file: string | undefined): Promise<string> {
-  if (arg !== undefined && file !== undefined) throw new UsageError("give the prompt as an argument or with -f, not both");
+  if (arg !== undefined && file !== undefined)
+    throw new UsageError("give the prompt as an argument or with -f, not both");
   if (file !== undefined) return readTextFile(file);
   if (arg !== undefined) return arg;
   if (io.stdin.isTTY) throw new UsageError("no prompt given: pass it as an argument, with -f FILE, or on stdin");

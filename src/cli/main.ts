@@ -1,7 +1,7 @@
 // The `promptforge` command line: each command builds the app from config, calls a use case and
 // prints human output (or --json). Results go to stdout, progress and errors to stderr.
 import { Command, CommanderError } from "commander";
-import { createApp, type App } from "../app.js";
+import { type App, createApp } from "../app.js";
 import { loadConfig } from "../config.js";
 import { registerAnalyze } from "./commands/analyze.js";
 import { registerBatch } from "./commands/batch.js";

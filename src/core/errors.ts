@@ -69,7 +69,6 @@ export function isAppError(value: unknown): value is AppError {
 /** True for the error a cancelled AbortSignal produces. */
 export function isAbortError(value: unknown): boolean {
   return (
-    value instanceof Error &&
-    (value.name === "AbortError" || (value instanceof AppError && value.code === "cancelled"))
+    value instanceof Error && (value.name === "AbortError" || (value instanceof AppError && value.code === "cancelled"))
   );
 }

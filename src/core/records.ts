@@ -1,12 +1,7 @@
 // Stored records as the surfaces see them (REST, MCP, CLI, export files). The store maps these to
 // table rows; everything outside src/store speaks these shapes.
 import { z } from "zod";
-import {
-  AnalysisSchema,
-  CodebaseContextSchema,
-  StrategyResultSchema,
-  ValidationSchema,
-} from "./pipeline/schemas.js";
+import { AnalysisSchema, CodebaseContextSchema, StrategyResultSchema, ValidationSchema } from "./pipeline/schemas.js";
 
 export const OPTIMIZATION_STATUSES = ["pending", "running", "completed", "error", "cancelled"] as const;
 export const OptimizationStatusSchema = z.enum(OPTIMIZATION_STATUSES);

@@ -5,8 +5,8 @@ import { errorResponse } from "./error-response.js";
 import { loopbackOrigins, normalizeOrigin } from "./loopback.js";
 
 export interface CsrfOptions {
-  /** The port this server listens on; its loopback origins are always allowed. */
-  port: number;
+  /** The port this server listens on (or a getter, when it is known only after listen). */
+  port: number | (() => number);
   /** Public origins the UI is served from (`PUBLIC_URL`, comma-separated in config). */
   publicUrls?: readonly string[];
   /** With a trusted proxy, also allow `X-Forwarded-Proto://X-Forwarded-Host`. Default false. */
@@ -21,7 +21,7 @@ export function isStateChanging(method: string): boolean {
   return !SAFE_METHODS.has(method.toUpperCase());
 }
 
-export function allowedOrigins(options: Pick<CsrfOptions, "port" | "publicUrls">): Set<string> {
+export function allowedOrigins(options: { port: number; publicUrls?: readonly string[] }): Set<string> {
   const set = new Set(loopbackOrigins(options.port));
   for (const url of options.publicUrls ?? []) {
     const origin = normalizeOrigin(url);
@@ -31,8 +31,16 @@ export function allowedOrigins(options: Pick<CsrfOptions, "port" | "publicUrls">
 }
 
 export function csrf(options: CsrfOptions): MiddlewareHandler {
-  const allowed = allowedOrigins(options);
+  const portOf = typeof options.port === "function" ? options.port : () => options.port as number;
+  let cached: { port: number; set: Set<string> } | null = null;
+  const allowedSet = () => {
+    const port = portOf();
+    if (!cached || cached.port !== port)
+      cached = { port, set: allowedOrigins({ port, publicUrls: options.publicUrls }) };
+    return cached.set;
+  };
   return async (c, next) => {
+    const allowed = allowedSet();
     if (!isStateChanging(c.req.method)) return next();
     const site = c.req.header("sec-fetch-site");
     if (site !== undefined && !SAME_SITE_VALUES.has(site.trim().toLowerCase())) {

@@ -4,16 +4,19 @@ import { readFileSync } from "node:fs";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
-import { requestId } from "hono/request-id";
 import type { App } from "../app.js";
 import { HttpError, methodNotAllowedResponse, notFoundHandler, onErrorHandler } from "./errors.js";
 import type { HttpDeps } from "./http-deps.js";
+import { registerAuditRoutes } from "./routes/audit.js";
+import { registerAuthRoutes } from "./routes/auth.js";
+import { registerCredentialRoutes } from "./routes/credentials.js";
 import { registerDocsRoutes } from "./routes/docs.js";
 import { registerHistoryRoutes } from "./routes/history.js";
 import { registerMetaRoutes } from "./routes/meta.js";
 import { registerOptimizeRoutes } from "./routes/optimize.js";
 import { registerOrchestrateRoutes } from "./routes/orchestrate.js";
 import { registerProjectRoutes } from "./routes/projects.js";
+import { applySecurity, type SecurityContext, type SecurityOptions } from "./security.js";
 import { SseRegistry } from "./sse.js";
 
 export interface HttpAppOptions {
@@ -21,11 +24,21 @@ export interface HttpAppOptions {
   heartbeatMs?: number;
   /** Registry of open SSE streams; default a new one. */
   streams?: SseRegistry;
+  /** The port actually listened on (CSRF allows our own loopback origins); default config.port. */
+  port?: () => number;
+  /** Rate-limit store and clock (tests inject a fake clock). */
+  rateLimitStore?: SecurityOptions["rateLimitStore"];
+  clock?: () => number;
+  /** Extra routes mounted by the composing command (e.g. the MCP activity feed). */
+  mount?: (http: OpenAPIHono, app: App) => void;
+  /** State of the MCP server started next to the API, reported by /api/health. */
+  mcpState?: () => "not started" | "running" | "stopped";
 }
 
 export interface HttpApp {
   http: OpenAPIHono;
   streams: SseRegistry;
+  security: SecurityContext;
 }
 
 function readVersion(): string {
@@ -43,18 +56,28 @@ export const VERSION = readVersion();
 
 export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
   const streams = options.streams ?? new SseRegistry();
-  const deps: HttpDeps = { app, streams, heartbeatMs: options.heartbeatMs ?? 15_000, version: VERSION };
+  const deps: HttpDeps = {
+    app,
+    streams,
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    version: VERSION,
+    mcpState: options.mcpState ?? (() => "not started"),
+  };
   const http = new OpenAPIHono();
   const logger = app.logger;
 
   http.use(methodNotAllowed({ app: http, onMethodNotAllowed: methodNotAllowedResponse }));
-  http.use(requestId());
+  const security = applySecurity(http, app, {
+    port: options.port ?? (() => app.config.port),
+    rateLimitStore: options.rateLimitStore,
+    clock: options.clock,
+  });
   http.use(async (c, next) => {
     const started = performance.now();
     await next();
     const status = c.res.status;
     const fields = {
-      request_id: c.get("requestId"),
+      request_id: (c.get as (key: string) => unknown)("requestId") as string | undefined,
       method: c.req.method,
       path: c.req.path,
       status,
@@ -83,8 +106,12 @@ export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
   registerHistoryRoutes(http, deps);
   registerProjectRoutes(http, deps);
   registerDocsRoutes(http, deps);
+  registerAuthRoutes(http, deps, security.sessions);
+  registerCredentialRoutes(http, deps);
+  registerAuditRoutes(http, deps);
+  options.mount?.(http, app);
 
   http.notFound(notFoundHandler);
   http.onError(onErrorHandler(logger));
-  return { http, streams };
+  return { http, streams, security };
 }

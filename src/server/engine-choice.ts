@@ -11,3 +11,9 @@ export function withEngineChoice<T>(c: Context, body: T): T {
   if (model && out.model === undefined) out.model = model;
   return out as T;
 }
+
+/** `X-LLM-API-Key`: a provider key for this request only (never stored, logged or echoed). */
+export function apiKeyFrom(c: Context): string | undefined {
+  const key = c.req.header("x-llm-api-key")?.trim();
+  return key ? key : undefined;
+}

@@ -10,4 +10,6 @@ export interface HttpDeps {
   heartbeatMs: number;
   /** Package version, reported by /api/health and the OpenAPI document. */
   version: string;
+  /** State of the MCP server started next to the API. */
+  mcpState: () => "not started" | "running" | "stopped";
 }

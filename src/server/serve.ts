@@ -8,7 +8,7 @@ import { serve } from "@hono/node-server";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { type App, type AppOptions, createApp } from "../app.js";
 import type { Config } from "../config.js";
-import { createHttpApp } from "./app.js";
+import { createHttpApp, type HttpAppOptions } from "./app.js";
 import type { SseRegistry } from "./sse.js";
 
 export interface StartServerOptions {
@@ -18,6 +18,11 @@ export interface StartServerOptions {
   appOptions?: AppOptions;
   /** SSE heartbeat interval in ms; default 15 000. */
   heartbeatMs?: number;
+  /** Extra routes and MCP state, passed to createHttpApp. */
+  mount?: HttpAppOptions["mount"];
+  mcpState?: HttpAppOptions["mcpState"];
+  /** Runs first on shutdown (stop MCP, end activity feeds), before streams and the app close. */
+  beforeClose?: () => Promise<void>;
   /** How long open streams get to end before they are cut; default 5 000 ms. */
   shutdownTimeoutMs?: number;
 }
@@ -42,7 +47,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const { config } = options;
   const ownsApp = options.app === undefined;
   const app = options.app ?? (await createApp(config, { logDestination: 1, ...options.appOptions }));
-  const { http, streams } = createHttpApp(app, { heartbeatMs: options.heartbeatMs });
+  let listeningPort = config.port;
+  const { http, streams, security } = createHttpApp(app, {
+    heartbeatMs: options.heartbeatMs,
+    port: () => listeningPort,
+    mount: options.mount,
+    mcpState: options.mcpState,
+  });
 
   let server: Server;
   try {
@@ -56,14 +67,17 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
+  listeningPort = port;
   const url = `http://${urlHost(config.host)}:${port}`;
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await options.beforeClose?.().catch((error) => app.logger.error({ err: error }, "error while stopping"));
       server.closeIdleConnections();
       await streams.shutdown(options.shutdownTimeoutMs ?? 5_000);
+      await security.close();
       if (ownsApp) await app.close();
       server.closeAllConnections();
       await closed;

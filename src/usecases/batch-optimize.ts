@@ -23,6 +23,8 @@ export interface BatchRunOptions {
   concurrency?: number;
   /** Called as each item finishes, in completion order. */
   onItem?: (result: BatchItemResult, done: number, total: number) => void;
+  /** Per-request provider key, used for every item and never stored. */
+  apiKey?: string;
   /** Pipeline events of every item, tagged with its index. */
   emit?: (index: number) => EmitEvent;
 }
@@ -62,7 +64,7 @@ export async function optimizeMany(
         const record = await optimizePrompt(
           deps,
           { ...shared, prompt },
-          { signal: options.signal, emit: options.emit?.(index) },
+          { signal: options.signal, emit: options.emit?.(index), apiKey: options.apiKey },
         );
         const status =
           record.status === "completed" ? "completed" : record.status === "cancelled" ? "cancelled" : "error";

@@ -1,7 +1,7 @@
 // Use cases over stored optimizations: list/search/filter, stats, delete, export/import.
 import { z } from "zod";
 import { AppError } from "../core/errors.js";
-import { OptimizationRecordSchema, type OptimizationRecord } from "../core/records.js";
+import { type OptimizationRecord, OptimizationRecordSchema } from "../core/records.js";
 import type { UseCaseDeps } from "./context.js";
 import { BulkDeleteSchema, HistoryQuerySchema } from "./schemas.js";
 import { parseInput } from "./validate.js";

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTempApp } from "../../test/helpers/temp-app.js";
 import type { App } from "../app.js";
 import type { PipelineEvent } from "../core/pipeline/events.js";
-import { createTempApp } from "../../test/helpers/temp-app.js";
 
 let app: App;
 let dispose: () => Promise<void>;

@@ -14,6 +14,8 @@ export interface OptimizeRunOptions {
   signal?: AbortSignal;
   emit?: EmitEvent;
   retryOf?: string;
+  /** A per-request provider key (X-LLM-API-Key): used for this run only, never stored or logged. */
+  apiKey?: string;
   /** Run on this engine instead of resolving one (MCP sampling uses the client's own model). */
   engine?: PipelineEngine;
   /** Called once the record exists (status running), before any stage runs. */
@@ -76,7 +78,9 @@ export async function optimizePrompt(
   const input: OptimizeRequest = parseInput(OptimizeRequestSchema, rawInput);
   // Reject bad input before anything is stored: a record is either real work or nothing.
   preparePrompt(input.prompt);
-  const engine = options.engine ?? (await deps.providers.resolve({ provider: input.provider, model: input.model }));
+  const engine =
+    options.engine ??
+    (await deps.providers.resolve({ provider: input.provider, model: input.model, apiKey: options.apiKey }));
   const project = await resolveProjectId(deps, input);
   if (input.prompt_id) {
     const prompt = await deps.store.prompts.get(input.prompt_id);

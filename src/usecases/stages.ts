@@ -4,8 +4,8 @@ import { z } from "zod";
 import type { StageContext } from "../core/pipeline/engine.js";
 import { preparePrompt } from "../core/pipeline/run.js";
 import {
-  AnalysisSchema,
   type Analysis,
+  AnalysisSchema,
   CodebaseContextSchema,
   StrategyResultSchema,
 } from "../core/pipeline/schemas.js";
@@ -44,8 +44,9 @@ export function createStageService(deps: UseCaseDeps) {
   const setup = async (
     input: { provider?: string; model?: string; codebase_context?: unknown },
     signal?: AbortSignal,
+    apiKey?: string,
   ) => {
-    const engine = await deps.providers.resolve({ provider: input.provider, model: input.model });
+    const engine = await deps.providers.resolve({ provider: input.provider, model: input.model, apiKey });
     const ctx: StageContext = {
       signal: signal ?? new AbortController().signal,
       codebaseContext: input.codebase_context as StageContext["codebaseContext"],
@@ -56,16 +57,16 @@ export function createStageService(deps: UseCaseDeps) {
     given ?? s.engine.analyze(prompt, s.ctx);
 
   return {
-    async analyze(raw: unknown, signal?: AbortSignal) {
+    async analyze(raw: unknown, signal?: AbortSignal, apiKey?: string) {
       const input = parseInput(AnalyzeStageSchema, raw);
       const { prompt, warnings } = preparePrompt(input.prompt);
-      const s = await setup(input, signal);
+      const s = await setup(input, signal, apiKey);
       return { analysis: await s.engine.analyze(prompt, s.ctx), warnings, engine: s.engine.name };
     },
-    async strategy(raw: unknown, signal?: AbortSignal) {
+    async strategy(raw: unknown, signal?: AbortSignal, apiKey?: string) {
       const input = parseInput(StrategyStageSchema, raw);
       const { prompt, warnings } = preparePrompt(input.prompt);
-      const s = await setup(input, signal);
+      const s = await setup(input, signal, apiKey);
       const analysis = await analysisOf(prompt, input.analysis, s);
       const strategy = await s.engine.selectStrategy(
         { prompt, analysis, override: input.strategy, secondary: input.secondary_frameworks },
@@ -73,10 +74,10 @@ export function createStageService(deps: UseCaseDeps) {
       );
       return { strategy, analysis, warnings, engine: s.engine.name };
     },
-    async optimize(raw: unknown, signal?: AbortSignal) {
+    async optimize(raw: unknown, signal?: AbortSignal, apiKey?: string) {
       const input = parseInput(OptimizeStageSchema, raw);
       const { prompt, warnings } = preparePrompt(input.prompt);
-      const s = await setup(input, signal);
+      const s = await setup(input, signal, apiKey);
       const analysis = await analysisOf(prompt, input.analysis, s);
       const strategy =
         typeof input.strategy === "object"
@@ -85,11 +86,11 @@ export function createStageService(deps: UseCaseDeps) {
       const optimization = await s.engine.optimize({ prompt, analysis, strategy, iteration: 1 }, s.ctx);
       return { optimization, strategy, analysis, warnings, engine: s.engine.name };
     },
-    async validate(raw: unknown, signal?: AbortSignal) {
+    async validate(raw: unknown, signal?: AbortSignal, apiKey?: string) {
       const input = parseInput(ValidateStageSchema, raw);
       const original = preparePrompt(input.original);
       const optimized = preparePrompt(input.optimized);
-      const s = await setup(input, signal);
+      const s = await setup(input, signal, apiKey);
       const analysis = await analysisOf(original.prompt, input.analysis, s);
       const validation = await s.engine.validate(
         { original: original.prompt, optimized: optimized.prompt, analysis },

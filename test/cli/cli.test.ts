@@ -43,7 +43,7 @@ describe("promptforge CLI", () => {
     expect(viaStdin.stdout).toContain("Explain recursion to a beginner.");
     expect(viaStdin.stderr).toBe("");
     const file = path.join(dir, "prompt.txt");
-    writeFileSync(file, "Write a haiku about autumn leaves. Do not use the word \"fall\".");
+    writeFileSync(file, 'Write a haiku about autumn leaves. Do not use the word "fall".');
     const viaFile = await runCli(["optimize", "-f", file, "-q"], { env });
     expect(viaFile.code).toBe(0);
     expect(viaFile.stdout).toContain('Do not use the word "fall"');
@@ -95,7 +95,10 @@ describe("promptforge CLI", () => {
     );
     const result = await runCli(["batch", file, "--concurrency", "2", "-q"], { env });
     expect(result.code).toBe(1);
-    const lines = result.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(5);
     expect(lines[0].status).toBe("completed");
     expect(lines[1]).toMatchObject({ line: 2, error: { message: expect.stringMatching(/invalid JSON/) } });

@@ -10,7 +10,9 @@ export function tempDir(prefix = "pf-test-"): { dir: string; cleanup: () => void
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export async function createTempApp(env: Record<string, string> = {}): Promise<{ app: App; dir: string; dispose: () => Promise<void> }> {
+export async function createTempApp(
+  env: Record<string, string> = {},
+): Promise<{ app: App; dir: string; dispose: () => Promise<void> }> {
   const { dir, cleanup } = tempDir();
   // LLM_PROVIDER=local: a developer's `claude` on PATH must never be auto-detected in tests.
   const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: "silent", LLM_PROVIDER: "local", ...env });

@@ -33,6 +33,9 @@ async function spawnServe(env: Record<string, string> = {}): Promise<Spawned> {
       DATA_DIR: dataDir,
       HOST: "127.0.0.1",
       PORT: "0",
+      MCP_PORT: "0",
+      RATE_LIMIT_RPM: "1000000",
+      RATE_LIMIT_OPTIMIZE_RPM: "1000000",
       LLM_PROVIDER: "local",
       LOG_LEVEL: "info",
       ...env,
@@ -78,7 +81,7 @@ describe("promptforge serve (process)", () => {
     const p = await spawnServe();
     const health = await fetch(`${p.url}/api/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: "ok", database: "ok", engine: "local", mcp: "not started" });
+    expect(await health.json()).toMatchObject({ status: "ok", database: "ok", engine: "local", mcp: "running" });
 
     p.child.kill("SIGTERM");
     expect(await p.exit).toEqual({ code: 0, signal: null });

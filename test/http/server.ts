@@ -41,6 +41,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     DATA_DIR: dataDir,
     LOG_LEVEL: "silent",
     LLM_PROVIDER: "local",
+    // Functional tests send far more than 60 requests a minute from one address; the limiter
+    // itself is tested in test/security with its defaults and a fake clock.
+    RATE_LIMIT_RPM: "1000000",
+    RATE_LIMIT_OPTIMIZE_RPM: "1000000",
     ...options.env,
   });
   const app = await createApp(config, { logDestination: 2 });

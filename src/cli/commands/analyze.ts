@@ -1,8 +1,8 @@
 // `promptforge analyze [PROMPT]`: diagnostics like a linter; exit 1 when an error-severity finding exists.
 import type { Command } from "commander";
 import type { Span } from "../../core/pipeline/schemas.js";
-import type { CliContext } from "../main.js";
 import { readPromptInput } from "../io.js";
+import type { CliContext } from "../main.js";
 
 /** 1-based line:column of a character offset. */
 export function lineCol(text: string, offset: number): string {

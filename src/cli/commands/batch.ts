@@ -3,8 +3,8 @@
 import type { Command } from "commander";
 import { isAppError } from "../../core/errors.js";
 import { mapWithConcurrency } from "../../usecases/batch-optimize.js";
-import type { CliContext } from "../main.js";
 import { readStream, readTextFile, UsageError } from "../io.js";
+import type { CliContext } from "../main.js";
 
 interface ParsedLine {
   line: number;
@@ -41,7 +41,9 @@ export function parseBatchLines(text: string): ParsedLine[] {
 export function registerBatch(program: Command, ctx: CliContext): void {
   program
     .command("batch")
-    .description('Optimize every {"prompt": …} line of a JSON Lines file ("-" for stdin); prints one JSON record per line.')
+    .description(
+      'Optimize every {"prompt": …} line of a JSON Lines file ("-" for stdin); prints one JSON record per line.',
+    )
     .argument("<file>", "JSON Lines input")
     .option("-c, --concurrency <n>", "prompts in flight at once", (v) => Number.parseInt(v, 10))
     .option("-s, --strategy <name>", "force a strategy for every line without its own")
@@ -75,10 +77,7 @@ export function registerBatch(program: Command, ctx: CliContext): void {
           ctx.io.stderr.write(`promptforge: ${entry.error}\n`);
         } else {
           try {
-            const record = await app.optimize(
-              { strategy: opts.strategy, project: opts.project, ...entry.input },
-              {},
-            );
+            const record = await app.optimize({ strategy: opts.strategy, project: opts.project, ...entry.input }, {});
             if (record.status !== "completed") failed++;
             output = JSON.stringify(record);
           } catch (error) {

@@ -1,7 +1,7 @@
 // `promptforge optimize [PROMPT]`: run the pipeline on one prompt and print the result.
 import type { Command } from "commander";
-import type { CliContext } from "../main.js";
 import { progressPrinter, readPromptInput } from "../io.js";
+import type { CliContext } from "../main.js";
 
 export function registerOptimize(program: Command, ctx: CliContext): void {
   program
@@ -40,7 +40,8 @@ export function registerOptimize(program: Command, ctx: CliContext): void {
         ctx.io.stdout.write(`${record.optimized_prompt}\n`);
       }
       if (record.status !== "completed") {
-        if (!opts.json) ctx.io.stderr.write(`promptforge: optimization ${record.status}: ${record.error_message ?? ""}\n`);
+        if (!opts.json)
+          ctx.io.stderr.write(`promptforge: optimization ${record.status}: ${record.error_message ?? ""}\n`);
         ctx.setExitCode(1);
       } else if (!opts.quiet) {
         ctx.io.stderr.write(`saved as ${record.id}\n`);

@@ -3,6 +3,10 @@
 import type { Command } from "commander";
 import type { App, AppOptions } from "../../app.js";
 import { type Config, loadConfig } from "../../config.js";
+import { createMemoryEventBus } from "../../events/bus.js";
+import type { McpActivity } from "../../events/mcp-activity.js";
+import { createMcpActivityRoutes, type McpActivityRoutes } from "../../mcp/activity-routes.js";
+import { type McpHttpServer, startMcpHttpServer } from "../../mcp/http.js";
 import { startServer } from "../../server/serve.js";
 import { type Io, UsageError } from "../io.js";
 import type { CliContext } from "../main.js";
@@ -15,16 +19,40 @@ export interface ServeOptions {
   appOptions?: AppOptions;
   signals?: NodeJS.Signals[];
   heartbeatMs?: number;
+  /** Start the MCP Streamable HTTP server on MCP_HOST:MCP_PORT next to the API (default true). */
+  mcp?: boolean;
 }
 
 /** Serves until a signal arrives; resolves to the exit code once everything is closed. */
 export async function serveUntilSignal(options: ServeOptions): Promise<number> {
   const { io } = options;
+  const withMcp = options.mcp ?? true;
+  // One activity bus per process, shared by the MCP server and the API's /api/mcp feed.
+  const bus = createMemoryEventBus<McpActivity>();
+  let mcp: McpHttpServer | null = null;
+  let mcpState: "not started" | "running" | "stopped" = "not started";
+  let activity: McpActivityRoutes | null = null;
   const server = await startServer({
     config: options.config,
     app: options.app,
     appOptions: options.appOptions,
     heartbeatMs: options.heartbeatMs,
+    mount: (http, app) => {
+      activity = createMcpActivityRoutes({
+        bus,
+        secret: app.internalSecret,
+        logger: app.logger,
+        status: () => mcp?.status() ?? null,
+        heartbeatMs: options.heartbeatMs,
+      });
+      http.route("/", activity.app);
+    },
+    mcpState: () => mcpState,
+    beforeClose: async () => {
+      activity?.close();
+      await mcp?.close();
+      if (mcp) mcpState = "stopped";
+    },
   }).catch((error: NodeJS.ErrnoException) => {
     const where = `${options.config.host}:${options.config.port}`;
     if (error.code === "EADDRINUSE") throw new UsageError(`cannot listen on ${where}: the port is already in use`);
@@ -33,6 +61,20 @@ export async function serveUntilSignal(options: ServeOptions): Promise<number> {
     throw error;
   });
   const log = server.app.logger;
+  if (withMcp) {
+    try {
+      mcp = await startMcpHttpServer({ app: server.app, config: options.config, bus, logger: log });
+      mcpState = "running";
+      io.stderr.write(`MCP (Streamable HTTP) on ${mcp.url}\n`);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const where = `${options.config.mcpHost}:${options.config.mcpPort}`;
+      const reason = code === "EADDRINUSE" ? "the port is already in use" : (code ?? "it could not start");
+      // The API stays up: MCP over stdio (`promptforge mcp`) still works against the same data.
+      log.error({ where, code }, "MCP server not started");
+      io.stderr.write(`promptforge: warning: MCP server not started on ${where}: ${reason}\n`);
+    }
+  }
   log.info({ url: server.url, engine: await server.app.deps.providers.defaultEngine() }, "listening");
   io.stderr.write(`PromptForge listening on ${server.url}  (API reference: ${server.url}/docs)\n`);
 

@@ -1,7 +1,7 @@
 // `promptforge strategies`: the strategy catalogue.
 import type { Command } from "commander";
-import type { CliContext } from "../main.js";
 import { STRATEGY_CATALOGUE } from "../../core/strategies/catalogue.js";
+import type { CliContext } from "../main.js";
 
 export function registerStrategies(program: Command, ctx: CliContext): void {
   program

@@ -1,7 +1,3 @@
-// The constraint rule table, most specific first: an earlier rule's span wins over any later,
-// overlapping one. Every pattern is linear: alternations of fixed words, bounded character classes,
-// no nested unbounded quantifiers. Lists and keywords are captured loosely and cut in code.
-import type { ConstraintKind } from "../pipeline/schemas.js";
 import {
   type ConstraintRule,
   caseRule,

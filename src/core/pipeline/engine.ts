@@ -1,13 +1,6 @@
 // The engine interface: the four stages every engine implements. The local engine is the default;
 // LLM providers and MCP sampling implement the same contract.
-import type {
-  Analysis,
-  CodebaseContext,
-  Optimization,
-  StrategyName,
-  StrategyResult,
-  Validation,
-} from "./schemas.js";
+import type { Analysis, CodebaseContext, Optimization, StrategyName, StrategyResult, Validation } from "./schemas.js";
 
 export interface StageContext {
   /** Aborted when the run is cancelled or the client disconnects; engines must honour it. */

@@ -20,7 +20,13 @@ export type PipelineEvent =
   | { type: "validation"; data: Validation & { iteration: number } }
   | {
       type: "iteration";
-      data: { iteration: number; max_iterations: number; overall: number; score_threshold: number | null; continue: boolean };
+      data: {
+        iteration: number;
+        max_iterations: number;
+        overall: number;
+        score_threshold: number | null;
+        continue: boolean;
+      };
     }
   | { type: "warning"; data: WarningPayload }
   | { type: "complete"; data: unknown }

@@ -6,14 +6,7 @@ import { sanitizePrompt } from "../safety/sanitize.js";
 import type { PipelineEngine, StageContext, TokenUsage } from "./engine.js";
 import type { EmitEvent, StageName, WarningPayload } from "./events.js";
 import { STAGES } from "./events.js";
-import type {
-  Analysis,
-  CodebaseContext,
-  Optimization,
-  StrategyName,
-  StrategyResult,
-  Validation,
-} from "./schemas.js";
+import type { Analysis, CodebaseContext, Optimization, StrategyName, StrategyResult, Validation } from "./schemas.js";
 
 export const MAX_PROMPT_CHARS = 100_000;
 

@@ -1,7 +1,6 @@
 // Health, the strategy catalogue and the provider list.
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import type { App } from "../../app.js";
 import { STRATEGY_NAMES } from "../../core/pipeline/schemas.js";
 import type { HttpDeps } from "../http-deps.js";
 import { jsonResponse } from "../openapi.js";
@@ -33,17 +32,6 @@ const ProviderSchema = z.object({
   is_default: z.boolean(),
 });
 
-/** A cheap indexed read through the facade; the health endpoint never throws. */
-async function probeDatabase(app: App): Promise<"ok" | "error"> {
-  try {
-    await app.history.checkDuplicate({ title: "health probe" });
-    return "ok";
-  } catch (error) {
-    app.logger.error({ err: error }, "health: database probe failed");
-    return "error";
-  }
-}
-
 export function registerMetaRoutes(http: OpenAPIHono, deps: HttpDeps): void {
   const { app } = deps;
 
@@ -63,13 +51,13 @@ export function registerMetaRoutes(http: OpenAPIHono, deps: HttpDeps): void {
       },
     },
     async (c) => {
-      const database = await probeDatabase(app);
+      const { database } = await app.health();
       const body = {
         status: database === "ok" ? ("ok" as const) : ("degraded" as const),
         version: deps.version,
         engine: await app.deps.providers.defaultEngine(),
         database,
-        mcp: "not started" as const,
+        mcp: deps.mcpState(),
         uptime_seconds: Math.round((Date.now() - app.startedAt) / 100) / 10,
       };
       return c.json(body, database === "ok" ? 200 : 503);

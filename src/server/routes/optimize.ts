@@ -4,7 +4,7 @@ import { z } from "zod";
 import { OptimizationRecordSchema } from "../../core/records.js";
 import { CheckDuplicateSchema } from "../../usecases/history.js";
 import { BatchRequestSchema, OptimizeRequestSchema, RetryRequestSchema } from "../../usecases/schemas.js";
-import { withEngineChoice } from "../engine-choice.js";
+import { apiKeyFrom, withEngineChoice } from "../engine-choice.js";
 import type { HttpDeps } from "../http-deps.js";
 import { errorResponses, IdParams, jsonResponse, sseResponse } from "../openapi.js";
 import { defineRoute } from "../route.js";
@@ -38,7 +38,10 @@ export function registerOptimizeRoutes(http: OpenAPIHono, deps: HttpDeps): void 
       body: { schema: OptimizeRequestSchema },
       responses: { ...sseResponse(), ...errorResponses(400, 404, 409, 413, 415, 422) },
     },
-    (c, { body }) => streamOptimization(c, deps, (hooks) => app.optimize(withEngineChoice(c, body), hooks)),
+    (c, { body }) =>
+      streamOptimization(c, deps, (hooks) =>
+        app.optimize(withEngineChoice(c, body), { ...hooks, apiKey: apiKeyFrom(c) }),
+      ),
   );
 
   // Registered before /api/optimize/{id} so the literal segment wins.
@@ -80,8 +83,9 @@ export function registerOptimizeRoutes(http: OpenAPIHono, deps: HttpDeps): void 
     },
     async (c, { body }) => {
       const input = withEngineChoice(c, body);
-      if (wantsEventStream(c)) return streamBatch(c, deps, (options) => app.batch(input, options));
-      return c.json(await app.batch(input, { signal: c.req.raw.signal }));
+      const apiKey = apiKeyFrom(c);
+      if (wantsEventStream(c)) return streamBatch(c, deps, (options) => app.batch(input, { ...options, apiKey }));
+      return c.json(await app.batch(input, { signal: c.req.raw.signal, apiKey }));
     },
   );
 
@@ -110,7 +114,9 @@ export function registerOptimizeRoutes(http: OpenAPIHono, deps: HttpDeps): void 
       responses: { ...sseResponse(), ...errorResponses(400, 404, 409, 413, 415, 422) },
     },
     (c, { params, body }) =>
-      streamOptimization(c, deps, (hooks) => app.retry(params.id, withEngineChoice(c, body), hooks)),
+      streamOptimization(c, deps, (hooks) =>
+        app.retry(params.id, withEngineChoice(c, body), { ...hooks, apiKey: apiKeyFrom(c) }),
+      ),
   );
 
   defineRoute(

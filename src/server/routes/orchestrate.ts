@@ -14,7 +14,7 @@ import {
   StrategyStageSchema,
   ValidateStageSchema,
 } from "../../usecases/stages.js";
-import { withEngineChoice } from "../engine-choice.js";
+import { apiKeyFrom, withEngineChoice } from "../engine-choice.js";
 import type { HttpDeps } from "../http-deps.js";
 import { errorResponses, jsonResponse } from "../openapi.js";
 import { defineRoute } from "../route.js";
@@ -66,7 +66,8 @@ export function registerOrchestrateRoutes(http: OpenAPIHono, deps: HttpDeps): vo
         body: { schema: stage.body as z.ZodType },
         responses: { ...jsonResponse(stage.result, "The stage result"), ...errorResponses(400, 413, 415, 422) },
       },
-      async (c, { body }) => c.json(await app.stages[stage.name](withEngineChoice(c, body), c.req.raw.signal)),
+      async (c, { body }) =>
+        c.json(await app.stages[stage.name](withEngineChoice(c, body), c.req.raw.signal, apiKeyFrom(c))),
     );
   }
 }

@@ -1,0 +1,129 @@
+// The security model of SECURITY.md on the HTTP app, in the order that makes each control see what
+// it must: request id → headers (also on errors) → audit (sees every 401/403/429) → Host guard →
+// CSRF → JSON-only bodies → rate limits → bearer auth (token or session cookie) → signed /internal.
+import path from "node:path";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { App } from "../app.js";
+import { type AuditSink, auditLog, createFileAuditSink } from "../security/audit.js";
+import { bearerAuth, exemptRoutes } from "../security/bearer-auth.js";
+import { canonicalPath, isUnderPrefix } from "../security/canonical-path.js";
+import { clientIpResolver } from "../security/client-ip.js";
+import { csrf } from "../security/csrf.js";
+import { securityHeaders } from "../security/headers.js";
+import { hostGuard } from "../security/host-guard.js";
+import { internalAuth } from "../security/internal-signing.js";
+import { MemoryRateLimitStore, type RateLimitStore, rateLimit } from "../security/rate-limit.js";
+import { requestId } from "../security/request-id.js";
+import { requireJson } from "../security/require-json.js";
+import { createSessionManager, DEFAULT_SESSION_COOKIE, type SessionManager } from "../security/session.js";
+
+export interface SecurityOptions {
+  /** The port actually listened on (known only after listen when PORT=0). */
+  port: () => number;
+  /** Shared by both limits; a Redis store can replace it for several instances. */
+  rateLimitStore?: RateLimitStore;
+  /** Milliseconds since the epoch, for the rate limiter (tests use a fake clock). */
+  clock?: () => number;
+}
+
+export interface SecurityContext {
+  sessions: SessionManager;
+  clientIp: (c: Context) => string;
+  auditSinks: AuditSink[];
+  close(): Promise<void>;
+}
+
+/** Paths of the optimize family (optimize, retry, batch, orchestrate) with their own rate limit. */
+export function isOptimizeFamily(method: string, canonical: string | null): boolean {
+  if (method !== "POST" || canonical === null) return false;
+  return (
+    canonical === "/api/optimize" ||
+    canonical === "/api/optimize/batch" ||
+    /^\/api\/optimize\/[^/]+\/retry$/.test(canonical) ||
+    isUnderPrefix(canonical, "/api/orchestrate")
+  );
+}
+
+export function applySecurity(http: OpenAPIHono, app: App, options: SecurityOptions): SecurityContext {
+  const { config } = app;
+  const clientIp = clientIpResolver({ trustProxy: config.trustProxy });
+  const sessions = createSessionManager();
+  const fileSink = createFileAuditSink(path.join(config.dataDir, "audit.log"));
+  const dbSink: AuditSink = {
+    write: (event) =>
+      app.audit.append({
+        time: event.time,
+        method: event.method,
+        path: event.path,
+        status: event.status,
+        client_ip: event.client_ip,
+        duration_ms: event.duration_ms,
+        request_id: event.request_id,
+      }),
+  };
+  const auditSinks = [fileSink, dbSink];
+  const store = options.rateLimitStore ?? new MemoryRateLimitStore();
+  const canonical = (c: Context) => canonicalPath(new URL(c.req.url).pathname);
+
+  http.use(requestId());
+  http.use(securityHeaders({ trustProxy: config.trustProxy }));
+  http.use(
+    auditLog({
+      sinks: auditSinks,
+      clientIp,
+      onError: (error) => app.logger.error({ err: error }, "audit sink failed"),
+    }),
+  );
+  http.use(hostGuard({ bindHost: config.host, allowedHosts: config.allowedHosts }));
+  http.use(csrf({ port: options.port, publicUrls: config.publicUrls, trustProxy: config.trustProxy }));
+  http.use("/api/*", requireJson());
+  http.use("/internal/*", requireJson());
+  http.use(
+    "/api/*",
+    rateLimit({
+      limit: config.rateLimitRpm,
+      windowMs: 60_000,
+      store,
+      keyPrefix: "api",
+      clientIp,
+      clock: options.clock,
+      // Load balancers and monitors poll health; it is never limited.
+      skip: (c) => c.req.method === "GET" && canonical(c) === "/api/health",
+    }),
+  );
+  http.use(
+    "/api/*",
+    rateLimit({
+      limit: config.rateLimitOptimizeRpm,
+      windowMs: 60_000,
+      store,
+      keyPrefix: "optimize",
+      clientIp,
+      clock: options.clock,
+      skip: (c) => !isOptimizeFamily(c.req.method, canonical(c)),
+    }),
+  );
+  http.use(
+    bearerAuth({
+      token: config.authToken,
+      protect: (p) => isUnderPrefix(p, "/api"),
+      exempt: exemptRoutes([
+        "GET /api/health",
+        "GET /api/github/callback",
+        "GET /api/auth/status",
+        "POST /api/auth/session",
+      ]),
+      sessionCookie: { name: DEFAULT_SESSION_COOKIE, verify: (value) => sessions.verify(value) },
+    }),
+  );
+  http.use("/internal/*", internalAuth({ secret: app.internalSecret }));
+  return {
+    sessions,
+    clientIp,
+    auditSinks,
+    close: async () => {
+      await fileSink.close();
+    },
+  };
+}
