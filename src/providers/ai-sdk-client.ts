@@ -1,6 +1,6 @@
 // ModelClient over the Vercel AI SDK: generateText for single replies, streamText for the streamed
 // rewrite. The SDK's own retries are off (retry.ts owns them); the abort signal reaches fetch.
-import { generateText, type LanguageModel, type LanguageModelUsage, type OutputInterface, streamText } from "ai";
+import type { LanguageModel, LanguageModelUsage, OutputInterface } from "ai";
 import type { z } from "zod";
 import type { TokenUsage } from "../core/pipeline/engine.js";
 import type { ModelCallRequest, ModelCallResult, ModelClient } from "./model-client.js";
@@ -44,7 +44,8 @@ export function toTokenUsage(usage: LanguageModelUsage | undefined): TokenUsage 
 }
 
 export function createAiSdkClient(options: {
-  model: LanguageModel;
+  /** The model, or a promise of it while its SDK package loads (imported on first use). */
+  model: LanguageModel | Promise<LanguageModel>;
   context: ProviderCallContext;
   providerOptions?: Record<string, Record<string, never>>;
 }): ModelClient {
@@ -52,8 +53,9 @@ export function createAiSdkClient(options: {
   return {
     context,
     async call(request: ModelCallRequest): Promise<ModelCallResult> {
+      const { generateText, streamText } = await import("ai");
       const common = {
-        model,
+        model: await model,
         system: request.system,
         messages: request.messages,
         output: jsonReply(request.schema, request.schemaName),

@@ -121,6 +121,8 @@ export function createModelClient(req: ClientRequest, options: ClientFactoryOpti
     structuredOutputs: section.structuredOutputs,
     fetch: options.fetch,
   });
+  // Awaited by the first call; marked handled so an unused engine never reports a rejection.
+  languageModel.catch(() => {});
   return createAiSdkClient({ model: languageModel, context });
 }
 

@@ -1,7 +1,7 @@
 // Provider failures as typed AppErrors with a cause the user can act on (PRODUCT.md section 2).
 // Messages are written here, never copied from a provider response without redaction, and never
 // contain key material: a 401 body can echo part of the key, so auth errors carry no provider text.
-import { APICallError } from "ai";
+import { APICallError } from "@ai-sdk/provider";
 import { AppError, type AppErrorCode } from "../core/errors.js";
 import { type LlmProviderName, PROVIDER_DESCRIPTORS } from "./catalogue.js";
 

@@ -1,9 +1,6 @@
 // AI SDK language models for the HTTP providers, with configurable base URLs. Base URLs are normalised
 // to the form each SDK expects (Anthropic's convention omits /v1; a bare host gets the default path).
-import { createAnthropic } from "@ai-sdk/anthropic";
-import { createGoogleGenerativeAI } from "@ai-sdk/google";
-import { createOpenAI } from "@ai-sdk/openai";
-import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+// The SDK packages are imported on first use: a server on the local engine never pays their load time.
 import type { LanguageModel } from "ai";
 import type { LlmProviderName } from "./catalogue.js";
 
@@ -44,18 +41,24 @@ export interface ModelSettings {
   fetch?: typeof fetch;
 }
 
-export function createLanguageModel(s: ModelSettings): LanguageModel {
+export async function createLanguageModel(s: ModelSettings): Promise<LanguageModel> {
   switch (s.provider) {
     case "anthropic": {
+      const { createAnthropic } = await import("@ai-sdk/anthropic");
       // OAuth tokens (Claude subscriptions) go in Authorization: Bearer; API keys in x-api-key.
       const auth = s.apiKey?.startsWith("sk-ant-oat") ? { authToken: s.apiKey } : { apiKey: s.apiKey };
       return createAnthropic({ ...auth, baseURL: s.baseUrl, fetch: s.fetch })(s.model);
     }
-    case "openai":
+    case "openai": {
+      const { createOpenAI } = await import("@ai-sdk/openai");
       return createOpenAI({ apiKey: s.apiKey, baseURL: s.baseUrl, fetch: s.fetch }).chat(s.model);
-    case "gemini":
+    }
+    case "gemini": {
+      const { createGoogleGenerativeAI } = await import("@ai-sdk/google");
       return createGoogleGenerativeAI({ apiKey: s.apiKey, baseURL: s.baseUrl, fetch: s.fetch })(s.model);
-    case "openai-compatible":
+    }
+    case "openai-compatible": {
+      const { createOpenAICompatible } = await import("@ai-sdk/openai-compatible");
       return createOpenAICompatible({
         name: "openai-compatible",
         baseURL: s.baseUrl,
@@ -64,5 +67,6 @@ export function createLanguageModel(s: ModelSettings): LanguageModel {
         supportsStructuredOutputs: s.structuredOutputs ?? true,
         fetch: s.fetch,
       })(s.model);
+    }
   }
 }

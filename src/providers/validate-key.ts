@@ -1,6 +1,5 @@
 // validateKey: one real, minimal call with the candidate key. Authentication and permission failures
 // mean "invalid"; a failure after authentication passed (unknown model, quota) means the key works.
-import { generateText } from "ai";
 import { AppError } from "../core/errors.js";
 import { type LlmProviderName, PROVIDER_DESCRIPTORS } from "./catalogue.js";
 import { type ClientFactoryOptions, checkApiKey, checkModel, providerSection } from "./engine-factory.js";
@@ -35,7 +34,8 @@ export async function validateProviderKey(args: {
   if (!baseUrl) {
     throw new AppError("validation_error", `Provider "${provider}" has no valid base URL configured.`);
   }
-  const languageModel = createLanguageModel({ provider, model, apiKey, baseUrl, fetch: args.factory.fetch });
+  const { generateText } = await import("ai");
+  const languageModel = await createLanguageModel({ provider, model, apiKey, baseUrl, fetch: args.factory.fetch });
   const timeout = AbortSignal.timeout(VALIDATE_KEY_TIMEOUT_MS);
   const signal = args.signal ? AbortSignal.any([args.signal, timeout]) : timeout;
   try {

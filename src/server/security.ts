@@ -117,7 +117,14 @@ export function applySecurity(http: OpenAPIHono, app: App, options: SecurityOpti
       sessionCookie: { name: DEFAULT_SESSION_COOKIE, verify: (value) => sessions.verify(value) },
     }),
   );
-  http.use("/internal/*", internalAuth({ secret: app.internalSecret }));
+  http.use(
+    "/internal/*",
+    internalAuth({
+      secret: app.internalSecret,
+      // The reason stays in the log; the client only ever sees the one 401.
+      onReject: (reason) => app.logger.warn({ reason }, "rejected an internal request"),
+    }),
+  );
   return {
     sessions,
     clientIp,

@@ -6,7 +6,7 @@ import { type Config, loadConfig } from "../../config.js";
 import { createMemoryEventBus } from "../../events/bus.js";
 import type { McpActivity } from "../../events/mcp-activity.js";
 import { createMcpActivityRoutes, type McpActivityRoutes } from "../../mcp/activity-routes.js";
-import { type McpHttpServer, startMcpHttpServer } from "../../mcp/http.js";
+import type { McpHttpServer } from "../../mcp/http.js";
 import { startServer } from "../../server/serve.js";
 import { type Io, UsageError } from "../io.js";
 import type { CliContext } from "../main.js";
@@ -63,6 +63,8 @@ export async function serveUntilSignal(options: ServeOptions): Promise<number> {
   const log = server.app.logger;
   if (withMcp) {
     try {
+      // Loaded after the API listens, so /api/health answers while the MCP SDK is still loading.
+      const { startMcpHttpServer } = await import("../../mcp/http.js");
       mcp = await startMcpHttpServer({ app: server.app, config: options.config, bus, logger: log });
       mcpState = "running";
       io.stderr.write(`MCP (Streamable HTTP) on ${mcp.url}\n`);
