@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import pino, { type Logger } from "pino";
 import { hardenDataDirectory, loadFieldCipher, loadInternalSecret } from "./app-secrets.js";
-import type { Config } from "./config.js";
+import { type Config, ConfigError } from "./config.js";
 import { analyzePrompt } from "./core/local/analyzer.js";
 import { STRATEGY_CATALOGUE } from "./core/strategies/catalogue.js";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/registry.js";
@@ -56,6 +56,15 @@ export function createLogger(config: Pick<Config, "logLevel">, destination: 1 | 
 
 export async function createApp(config: Config, options: AppOptions = {}) {
   const logger = options.logger ?? createLogger(config, options.logDestination ?? 2);
+  // Scale-out backends are planned (README "Scale-out"); refusing is better than silently using SQLite.
+  if (config.databaseUrl) {
+    throw new ConfigError(
+      "DATABASE_URL is set, but PostgreSQL is not supported yet: unset it to use SQLite in DATA_DIR.",
+    );
+  }
+  if (config.redisUrl) {
+    throw new ConfigError("REDIS_URL is set, but Redis is not supported yet: unset it (one instance needs no Redis).");
+  }
   hardenDataDirectory(config.dataDir, logger);
   const store: Store = await openStore({ dataDir: config.dataDir });
   let cipher: FieldCipher;
@@ -74,6 +83,11 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     credentials: new CredentialRepository(storeContext),
     cipher,
     onChange: () => providers.invalidate(),
+    onUnreadable: (provider) =>
+      logger.warn(
+        { provider },
+        "the stored API key could not be decrypted (tampered, or moved from another row); it is ignored until stored again",
+      ),
   });
   const interrupted = await store.optimizations.markInterrupted();
   if (interrupted > 0)

@@ -5,7 +5,9 @@ import { type App, createApp } from "../app.js";
 import { loadConfig } from "../config.js";
 import { registerAnalyze } from "./commands/analyze.js";
 import { registerBatch } from "./commands/batch.js";
+import { registerDoctor } from "./commands/doctor.js";
 import { registerHistory } from "./commands/history.js";
+import { registerKeygen } from "./commands/keygen.js";
 import { registerMcp } from "./commands/mcp.js";
 import { registerOptimize } from "./commands/optimize.js";
 import { registerServe } from "./commands/serve.js";
@@ -37,6 +39,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerBatch(program, ctx);
   registerHistory(program, ctx);
   registerStrategies(program, ctx);
+  registerKeygen(program, ctx);
+  registerDoctor(program, ctx);
   registerServe(program, ctx);
   registerMcp(program, ctx);
   return program;

@@ -114,6 +114,9 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
       });
     }
     await next();
+    // Stacked limits (API + optimize family): report the one closest to refusing, not the last one.
+    const reported = c.res.headers.get("RateLimit-Remaining");
+    if (reported !== null && Number(reported) <= result.remaining) return;
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
   };
 }

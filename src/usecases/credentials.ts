@@ -2,7 +2,7 @@
 // bound to table, column and provider); reads only ever return the last 4 characters.
 import { z } from "zod";
 import { AppError } from "../core/errors.js";
-import type { FieldCipher } from "../security/crypto.js";
+import { DecryptionError, type FieldCipher } from "../security/crypto.js";
 import type { CredentialRepository } from "../store/credentials.js";
 import { parseInput } from "./validate.js";
 
@@ -36,6 +36,8 @@ export function createCredentialService(deps: {
   credentials: CredentialRepository;
   cipher: FieldCipher;
   onChange?: () => void;
+  /** A stored key failed authentication (tampered, or moved from another row); it is treated as absent. */
+  onUnreadable?: (provider: KeyedProvider) => void;
 }) {
   const providerName = (name: string): KeyedProvider => {
     const lower = name.toLowerCase();
@@ -84,7 +86,14 @@ export function createCredentialService(deps: {
       if (!provider) return undefined;
       const row = await deps.credentials.get(provider);
       if (!row) return undefined;
-      return deps.cipher.decrypt(row.ciphertext, { ...FIELD, rowId: provider });
+      try {
+        return deps.cipher.decrypt(row.ciphertext, { ...FIELD, rowId: provider });
+      } catch (error) {
+        // Never a 500 on every request that looks at providers: the key counts as not stored.
+        if (!(error instanceof DecryptionError)) throw error;
+        deps.onUnreadable?.(provider);
+        return undefined;
+      }
     },
   };
 }

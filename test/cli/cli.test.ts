@@ -113,4 +113,24 @@ describe("promptforge CLI", () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toHaveLength(10);
   });
+
+  it("keygen prints a fresh 32-byte hex secret each time", async () => {
+    const a = await runCli(["keygen"], { env });
+    const b = await runCli(["keygen"], { env });
+    expect(a.stdout.trim()).toMatch(/^[0-9a-f]{64}$/);
+    expect(a.stdout).not.toBe(b.stdout);
+    const bad = await runCli(["keygen", "--bytes", "4"], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--bytes must be/);
+  });
+
+  it("doctor checks the installation and fails on a broken configuration", async () => {
+    const ok = await runCli(["doctor"], { env: { ...env, PORT: "0", MCP_PORT: "0" } });
+    expect(ok.stdout).toMatch(/^ok\s+database\s+/m);
+    expect(ok.stdout).toMatch(/^ok\s+providers\s+available: local/m);
+    expect(ok.code).toBe(0);
+    const broken = await runCli(["doctor"], { env: { ...env, PORT: "not-a-port" } });
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(/^fail\s+config\s+Invalid configuration: PORT/m);
+  });
 });

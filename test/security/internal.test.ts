@@ -58,7 +58,13 @@ describe("signed /internal/mcp-event", () => {
     const body = event(4);
     const stale = signRequest({ secret, method: "POST", path: EVENT_PATH, body, clock: () => Date.now() - 6 * 60_000 });
     expect((await post(body, stale)).status).toBe(401);
-    const future = signRequest({ secret, method: "POST", path: EVENT_PATH, body, clock: () => Date.now() + 6 * 60_000 });
+    const future = signRequest({
+      secret,
+      method: "POST",
+      path: EVENT_PATH,
+      body,
+      clock: () => Date.now() + 6 * 60_000,
+    });
     expect((await post(body, future)).status).toBe(401);
   });
 
