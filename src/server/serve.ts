@@ -8,6 +8,7 @@ import { serve } from "@hono/node-server";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { type App, type AppOptions, createApp } from "../app.js";
 import type { Config } from "../config.js";
+import { warnIfExposed } from "../security/fs-hardening.js";
 import { createHttpApp, type HttpAppOptions } from "./app.js";
 import type { SseRegistry } from "./sse.js";
 
@@ -68,6 +69,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
   const port = (server.address() as AddressInfo).port;
   listeningPort = port;
+  // Network isolation: a non-loopback bind without AUTH_TOKEN is loud in the log.
+  warnIfExposed({
+    host: config.host,
+    token: config.authToken,
+    service: "API",
+    log: (message, details) => app.logger.warn(details, message),
+  });
   const url = `http://${urlHost(config.host)}:${port}`;
 
   let closing: Promise<void> | undefined;

@@ -1,5 +1,6 @@
 // Use case: optimize several prompts with bounded concurrency; one failure never stops the rest.
 import { isAppError } from "../core/errors.js";
+import type { PipelineEngine } from "../core/pipeline/engine.js";
 import type { EmitEvent } from "../core/pipeline/events.js";
 import type { OptimizationRecord } from "../core/records.js";
 import type { UseCaseDeps } from "./context.js";
@@ -23,6 +24,8 @@ export interface BatchRunOptions {
   concurrency?: number;
   /** Called as each item finishes, in completion order. */
   onItem?: (result: BatchItemResult, done: number, total: number) => void;
+  /** Run every item on this engine (MCP sampling) instead of resolving one. */
+  engine?: PipelineEngine;
   /** Per-request provider key, used for every item and never stored. */
   apiKey?: string;
   /** Pipeline events of every item, tagged with its index. */
@@ -64,7 +67,7 @@ export async function optimizeMany(
         const record = await optimizePrompt(
           deps,
           { ...shared, prompt },
-          { signal: options.signal, emit: options.emit?.(index), apiKey: options.apiKey },
+          { signal: options.signal, emit: options.emit?.(index), apiKey: options.apiKey, engine: options.engine },
         );
         const status =
           record.status === "completed" ? "completed" : record.status === "cancelled" ? "cancelled" : "error";

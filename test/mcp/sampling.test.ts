@@ -74,6 +74,20 @@ describe("optimize with mcp-sampling", () => {
     expect(requests.length).toBe(4);
   });
 
+  it("runs a batch on the client's model when asked for mcp-sampling", async () => {
+    t = await startMcpTestServer({ LLM_PROVIDER: "local" });
+    const { client, requests } = await samplingClient(t);
+    const result = structured(
+      await client.callTool({
+        name: "batch",
+        arguments: { prompts: [PROMPT, "Explain recursion to a beginner."], provider: "mcp-sampling" },
+      }),
+    );
+    expect(result).toMatchObject({ total: 2, completed: 2, failed: 0 });
+    expect(requests.length).toBe(8);
+    for (const item of result.results) expect((await t.app.history.get(item.id)).engine).toBe("mcp-sampling");
+  });
+
   it("falls back to the built-in engine per stage when the client's model answers nonsense", async () => {
     t = await startMcpTestServer(AUTO_DETECT);
     const client = await t.connect({ capabilities: { sampling: {} } });

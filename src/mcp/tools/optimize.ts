@@ -171,16 +171,12 @@ export function registerOptimizeTools(deps: ToolDeps): void {
     output: BatchOutput,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     async run(args, extra) {
-      if (args.provider?.trim().toLowerCase() === SAMPLING_ENGINE_NAME) {
-        throw new AppError(
-          "validation_error",
-          `Provider "${SAMPLING_ENGINE_NAME}" is available for optimize and retry only.`,
-        );
-      }
+      const engine = await chooseEngine(deps, args.provider, extra);
       const report = progressReporter(deps, extra);
       report(0, args.prompts.length, `Optimizing ${args.prompts.length} prompt(s)`);
-      const summary = await app.batch(args, {
+      const summary = await app.batch(engine ? { ...args, provider: undefined } : args, {
         signal: extra.signal,
+        engine,
         onItem: (result, done, total) => report(done, total, `Prompt ${result.index + 1}: ${result.status}`),
       });
       return {
