@@ -77,7 +77,8 @@ export async function optimizePrompt(
 ): Promise<OptimizationRecord> {
   const input: OptimizeRequest = parseInput(OptimizeRequestSchema, rawInput);
   // Reject bad input before anything is stored: a record is either real work or nothing.
-  preparePrompt(input.prompt);
+  // Stored as sanitised: control and invisible characters never reach the database or later stages.
+  const sanitised = preparePrompt(input.prompt).prompt;
   const engine =
     options.engine ??
     (await deps.providers.resolve({ provider: input.provider, model: input.model, apiKey: options.apiKey }));
@@ -89,7 +90,7 @@ export async function optimizePrompt(
   const codebaseContext = mergeContext(project?.context, input.codebase_context);
 
   const record = await deps.store.optimizations.create({
-    raw_prompt: input.prompt,
+    raw_prompt: sanitised,
     title: input.title ?? null,
     tags: input.tags ?? [],
     project_id: project?.id ?? null,
