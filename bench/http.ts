@@ -1,8 +1,8 @@
 // HTTP server measurements: time to first SSE event, throughput against a bare Hono server,
 // history search through the API at 100 000 records, start-up to healthy and idle memory.
 // Servers run in this process (logs off, rate limits raised so the limiter never answers 429).
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
@@ -257,17 +257,13 @@ export async function benchHistorySearch(records = 100_000, rounds = 10): Promis
   });
 }
 
-/** The compiled CLI when it is at least as new as the server sources; otherwise the sources via tsx. */
+/** The compiled CLI, as `npm start` runs it; rebuilt first so the figure is of the current sources. */
 function serveCommand(): { args: string[]; entry: string } {
-  const dist = path.join(ROOT, "dist/server/serve.js");
-  const src = path.join(ROOT, "src/server/serve.ts");
-  if (existsSync(dist) && statSync(dist).mtimeMs >= statSync(src).mtimeMs) {
-    return { args: [path.join(ROOT, "bin/promptforge.js"), "serve"], entry: "dist" };
-  }
-  return {
-    args: ["--import", "tsx", path.join(ROOT, "src/cli/main.ts"), "serve"],
-    entry: "tsx (dist missing or stale)",
-  };
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
+    cwd: ROOT,
+    stdio: "ignore",
+  });
+  return { args: [path.join(ROOT, "bin/promptforge.js"), "serve"], entry: "dist" };
 }
 
 function rssMb(pid: number): number {
@@ -309,9 +305,11 @@ async function startupOnce(args: string[]): Promise<{ ms: number; rss: number }>
     const rss = child.pid ? rssMb(child.pid) : Number.NaN;
     return { ms, rss };
   } finally {
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGTERM");
-    await exited;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -13,7 +13,10 @@ const groups: Group[] = [
     name: "injection",
     run: async () => (await import("./injection.js")).runInjectionBench() as Figure[],
   },
-  { name: "http", run: async () => (await import("./http.js")).runHttpBench() as Promise<Figure[]> },
+  { name: "http", run: async () => (await import("./http.js")).benchTimeToFirstEvent() },
+  { name: "http", run: async () => (await import("./http.js")).benchThroughput() },
+  { name: "http", run: async () => (await import("./http.js")).benchHistorySearch() },
+  { name: "http", run: async () => (await import("./http.js")).benchStartup() },
   { name: "providers", run: async () => (await import("./providers.js")).runProviderBench() as Promise<Figure[]> },
 ];
 
@@ -22,13 +25,23 @@ const selected = (process.env.BENCH ?? "")
   .map((s) => s.trim())
   .filter(Boolean);
 let failed = false;
+// autocannon's worker thread does not hold this event loop open; without a handle of our own the
+// process can end (exit code 13) while a load run is still in flight.
+const keepAlive = setInterval(() => {}, 1_000);
 for (const group of groups) {
   if (selected.length > 0 && !selected.includes(group.name)) continue;
   try {
-    for (const figure of await group.run()) emit(figure);
+    process.stderr.write(`bench: ${group.name}…\n`);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("did not finish within 10 minutes")), 600_000);
+    });
+    const figures = await Promise.race([group.run(), timeout]).finally(() => clearTimeout(timer));
+    for (const figure of figures) emit(figure);
   } catch (error) {
     failed = true;
     emit({ name: `${group.name}.error`, value: 1, unit: "error", message: String((error as Error)?.message ?? error) });
   }
 }
+clearInterval(keepAlive);
 process.exitCode = failed ? 1 : 0;
