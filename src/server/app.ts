@@ -67,11 +67,6 @@ export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
   const logger = app.logger;
 
   http.use(methodNotAllowed({ app: http, onMethodNotAllowed: methodNotAllowedResponse }));
-  const security = applySecurity(http, app, {
-    port: options.port ?? (() => app.config.port),
-    rateLimitStore: options.rateLimitStore,
-    clock: options.clock,
-  });
   http.use(async (c, next) => {
     const started = performance.now();
     await next();
@@ -86,6 +81,12 @@ export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
     if (status >= 500) logger.error(fields, "request");
     else if (c.req.path === "/api/health") logger.debug(fields, "request");
     else logger.info(fields, "request");
+  });
+  // After the request log, so requests refused by a security control are logged too.
+  const security = applySecurity(http, app, {
+    port: options.port ?? (() => app.config.port),
+    rateLimitStore: options.rateLimitStore,
+    clock: options.clock,
   });
   http.use(
     "/api/*",
