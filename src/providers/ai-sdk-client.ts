@@ -6,6 +6,13 @@ import type { TokenUsage } from "../core/pipeline/engine.js";
 import type { ModelCallRequest, ModelCallResult, ModelClient } from "./model-client.js";
 import { mapSdkError, type ProviderCallContext } from "./provider-errors.js";
 
+let aiSdk: Promise<typeof import("ai")> | undefined;
+/** The AI SDK, imported once on first use (a server on the local engine never loads it). */
+export function loadAiSdk(): Promise<typeof import("ai")> {
+  aiSdk ??= import("ai");
+  return aiSdk;
+}
+
 /**
  * Structured-output format from a zod schema, but hands back the raw text: parsing, reasoning
  * stripping and the repair attempt belong to structured-call.ts, not to the SDK.
@@ -53,7 +60,7 @@ export function createAiSdkClient(options: {
   return {
     context,
     async call(request: ModelCallRequest): Promise<ModelCallResult> {
-      const { generateText, streamText } = await import("ai");
+      const { generateText, streamText } = await loadAiSdk();
       const common = {
         model: await model,
         system: request.system,

@@ -1,6 +1,7 @@
 // validateKey: one real, minimal call with the candidate key. Authentication and permission failures
 // mean "invalid"; a failure after authentication passed (unknown model, quota) means the key works.
 import { AppError } from "../core/errors.js";
+import { loadAiSdk } from "./ai-sdk-client.js";
 import { type LlmProviderName, PROVIDER_DESCRIPTORS } from "./catalogue.js";
 import { type ClientFactoryOptions, checkApiKey, checkModel, providerSection } from "./engine-factory.js";
 import { errorKind, mapSdkError } from "./provider-errors.js";
@@ -34,7 +35,7 @@ export async function validateProviderKey(args: {
   if (!baseUrl) {
     throw new AppError("validation_error", `Provider "${provider}" has no valid base URL configured.`);
   }
-  const { generateText } = await import("ai");
+  const { generateText } = await loadAiSdk();
   const languageModel = await createLanguageModel({ provider, model, apiKey, baseUrl, fetch: args.factory.fetch });
   const timeout = AbortSignal.timeout(VALIDATE_KEY_TIMEOUT_MS);
   const signal = args.signal ? AbortSignal.any([args.signal, timeout]) : timeout;
