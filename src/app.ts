@@ -1,15 +1,11 @@
 // Composition root: builds the store, the engine registry and the use-case services once from
 // config. REST, MCP and CLI all talk to the `App` this returns, never to the database.
-import { randomUUID } from "node:crypto";
 import pino, { type Logger } from "pino";
 import { hardenDataDirectory, loadFieldCipher, loadInternalSecret } from "./app-secrets.js";
 import { type Config, ConfigError } from "./config.js";
-import { analyzePrompt } from "./core/local/analyzer.js";
 import { STRATEGY_CATALOGUE } from "./core/strategies/catalogue.js";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/registry.js";
 import type { FieldCipher } from "./security/crypto.js";
-import { AuditRepository } from "./store/audit.js";
-import { CredentialRepository } from "./store/credentials.js";
 import { openStore, type Store } from "./store/index.js";
 import { batchOptimize, optimizeMany } from "./usecases/batch-optimize.js";
 import { cancelOptimization } from "./usecases/cancel-optimization.js";
@@ -77,10 +73,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     throw error;
   }
   const internalSecret = loadInternalSecret(config, logger);
-  const storeContext = { db: store.db, search: store.search, clock: () => new Date(), newId: randomUUID };
-  const audit = new AuditRepository(storeContext);
   const credentials = createCredentialService({
-    credentials: new CredentialRepository(storeContext),
+    credentials: store.credentials,
     cipher,
     onChange: () => providers.invalidate(),
     onUnreadable: (provider) =>
@@ -113,15 +107,13 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     batch: (input: unknown, opts?: Parameters<typeof batchOptimize>[2]) => batchOptimize(deps, input, opts),
     optimizeMany: (...args: Parameters<typeof optimizeMany> extends [unknown, ...infer R] ? R : never) =>
       optimizeMany(deps, ...args),
-    analyze: (prompt: string) => analyzePrompt(prompt),
     stages: createStageService(deps),
     history: createHistoryService(deps),
     projects: createProjectService(deps),
     strategies: () => STRATEGY_CATALOGUE,
     credentials,
-    audit,
+    audit: store.audit,
     internalSecret,
-    validateKey: (provider: string, apiKey: string) => providers.validateKey(provider as never, apiKey),
     /** Liveness of the database: one indexed read. */
     async health(): Promise<{ database: "ok" | "error" }> {
       try {

@@ -1,5 +1,7 @@
 // Public surface of the persistence layer.
+export { type AuditRecord, AuditRepository } from "./audit.js";
 export type { Clock } from "./context.js";
+export { CredentialRepository, type StoredCredential } from "./credentials.js";
 export type { Database } from "./database.js";
 export { isStoreError, StoreError, type StoreErrorCode } from "./errors.js";
 export { migrateToLatest, pendingMigrations, ping } from "./migrations.js";

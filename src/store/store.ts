@@ -3,7 +3,9 @@
 // (the seam a PostgreSQL dialect plugs into).
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import { AuditRepository } from "./audit.js";
 import type { Clock, StoreContext } from "./context.js";
+import { CredentialRepository } from "./credentials.js";
 import { type Database, openSqliteDatabase, type SqliteOpenOptions } from "./database.js";
 import { migrateToLatest, pendingMigrations } from "./migrations.js";
 import { OptimizationRepository } from "./optimizations.js";
@@ -20,6 +22,8 @@ export interface Store {
   projects: ProjectRepository;
   prompts: PromptRepository;
   settings: SettingsRepository;
+  audit: AuditRepository;
+  credentials: CredentialRepository;
   close(): Promise<void>;
 }
 
@@ -48,6 +52,8 @@ export function createStore(options: CreateStoreOptions): Store {
     projects,
     prompts: new PromptRepository(ctx, projects),
     settings: new SettingsRepository(ctx),
+    audit: new AuditRepository(ctx),
+    credentials: new CredentialRepository(ctx),
     close: () => ctx.db.destroy(),
   };
 }
