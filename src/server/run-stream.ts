@@ -30,24 +30,30 @@ function runController(c: Context): AbortController {
   return controller;
 }
 
-export async function streamOptimization(
-  c: Context,
-  deps: HttpDeps,
-  start: (hooks: RunHooks) => Promise<OptimizationRecord>,
-): Promise<Response> {
+/** The SSE stream of one run: a client disconnect or a server shutdown aborts the run. */
+function openRunStream(c: Context, deps: HttpDeps) {
   const controller = runController(c);
-  let shuttingDown = false;
+  let closingForShutdown = false;
   const stream = new SseStream({
     heartbeatMs: deps.heartbeatMs,
     registry: deps.streams,
     onCancel: () => controller.abort(),
     onShutdown: () => {
-      shuttingDown = true;
+      closingForShutdown = true;
       controller.abort();
     },
   });
+  return { controller, stream, shuttingDown: () => closingForShutdown };
+}
+
+export async function streamOptimization(
+  c: Context,
+  deps: HttpDeps,
+  start: (hooks: RunHooks) => Promise<OptimizationRecord>,
+): Promise<Response> {
+  const { controller, stream, shuttingDown } = openRunStream(c, deps);
   const emit: EmitEvent = (event) => {
-    if (event.type === "error" && shuttingDown) {
+    if (event.type === "error" && shuttingDown()) {
       stream.send("error", { ...event.data, message: SHUTDOWN_MESSAGE, retryable: true });
       return;
     }
@@ -103,23 +109,13 @@ export function streamBatch(
     onItem: (result: BatchItemResult, done: number, total: number) => void;
   }) => Promise<BatchSummary>,
 ): Response {
-  const controller = runController(c);
-  let shuttingDown = false;
-  const stream = new SseStream({
-    heartbeatMs: deps.heartbeatMs,
-    registry: deps.streams,
-    onCancel: () => controller.abort(),
-    onShutdown: () => {
-      shuttingDown = true;
-      controller.abort();
-    },
-  });
+  const { controller, stream, shuttingDown } = openRunStream(c, deps);
   start({
     signal: controller.signal,
     onItem: (result, done, total) => stream.send("progress", { ...result, done, total }),
   }).then(
     (summary) => {
-      if (shuttingDown) {
+      if (shuttingDown()) {
         stream.send("error", { code: "cancelled", message: SHUTDOWN_MESSAGE, stage: null, retryable: true });
       } else {
         stream.send("complete", summary);

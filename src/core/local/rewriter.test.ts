@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { type Analysis, OptimizationSchema, type StrategyName } from "../pipeline/schemas.js";
+import { type Analysis, OptimizationSchema, STRATEGY_NAMES, type StrategyName } from "../pipeline/schemas.js";
 import { analyzePrompt } from "./analyzer.js";
 import { checkPreservation } from "./preservation.js";
 import { LONG_PROMPT_CHARS, rewritePrompt } from "./rewriter.js";
@@ -158,18 +158,7 @@ describe("rewritePrompt", () => {
   });
 
   it("applies every strategy as primary with every secondary without losing anything", () => {
-    const names = [
-      "co-star",
-      "risen",
-      "chain-of-thought",
-      "few-shot-scaffolding",
-      "role-task-format",
-      "structured-output",
-      "step-by-step",
-      "constraint-injection",
-      "context-enrichment",
-      "persona-assignment",
-    ] as const;
+    const names = STRATEGY_NAMES;
     const prompts = ["ev-01", "ev-07", "ev-21", "ev-33"].map((id) => everyday.get(id)!);
     for (const prompt of prompts) {
       const analysis: Analysis = analyzePrompt(prompt);
