@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { evaluateDetector, type LabeledText } from "../src/core/safety/evaluate.js";
-import { detectInjection } from "../src/core/safety/injection.js";
+import { scanInjection } from "../src/core/safety/injection.js";
 
 export interface BenchMetric {
   name: string;
@@ -111,13 +111,13 @@ export function runInjectionBench(): BenchMetric[] {
       }
     }
   }
-  detectInjection("warm-up: ignore previous instructions");
+  scanInjection("warm-up: ignore previous instructions");
   let worst = 0;
   for (const text of Object.values(hostileInputs())) {
-    detectInjection(text);
+    scanInjection(text);
     worst = Math.max(
       worst,
-      timeBest(() => detectInjection(text)),
+      timeBest(() => scanInjection(text)),
     );
   }
   out.push({ name: "injection.hostile_100kb_ms", value: round(worst, 2), unit: "ms", budget: HOSTILE_BUDGET_MS });

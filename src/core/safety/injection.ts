@@ -627,8 +627,24 @@ function decodeBase64(s: string): string | null {
 /** Above this length the extra decoding passes are skipped (the main pass always runs). */
 const DECODE_PASS_LIMIT = 20_000;
 
-export function detectInjection(text: string): InjectionResult {
+/** The detection itself, always computed afresh (timing tests and benchmarks measure this). */
+export function scanInjection(text: string): InjectionResult {
   return combine(collectHits(text), text.length);
+}
+
+// The pipeline checks a prompt once for its warning and the analyzer again for its diagnostic:
+// remembering the last answer makes the second call free. Results are frozen, so sharing is safe.
+let last: { text: string; result: InjectionResult } | undefined;
+
+export function detectInjection(text: string): InjectionResult {
+  if (last?.text === text) return last.result;
+  const computed = scanInjection(text);
+  const result: InjectionResult = Object.freeze({
+    ...computed,
+    findings: Object.freeze(computed.findings.map((f) => Object.freeze({ ...f, span: Object.freeze({ ...f.span }) }))),
+  }) as InjectionResult;
+  last = { text, result };
+  return result;
 }
 
 /** Every raw signal hit, with the pattern that produced it (diagnostics, tuning and tests). */
