@@ -3,6 +3,7 @@
 import { Command, CommanderError } from "commander";
 import { type App, createApp } from "../app.js";
 import { loadConfig } from "../config.js";
+import { VERSION } from "../version.js";
 import { registerAnalyze } from "./commands/analyze.js";
 import { registerBatch } from "./commands/batch.js";
 import { registerDoctor } from "./commands/doctor.js";
@@ -13,8 +14,6 @@ import { registerOptimize } from "./commands/optimize.js";
 import { registerServe } from "./commands/serve.js";
 import { registerStrategies } from "./commands/strategies.js";
 import { describeError, type Io, processIo } from "./io.js";
-
-export const VERSION = "0.1.0";
 
 export interface CliContext {
   io: Io;

@@ -20,7 +20,7 @@ import { blendValidation } from "../providers/hybrid-scoring.js";
 import type { ChatTurn } from "../providers/model-client.js";
 import { parseModelJson, stripReasoning } from "../providers/model-output.js";
 import { analyzeMessages } from "../providers/prompts/analyze.js";
-import { optimizeMessages } from "../providers/prompts/optimize.js";
+import { rewriteMessages } from "../providers/prompts/optimize.js";
 import { strategyMessages } from "../providers/prompts/strategy.js";
 import type { StageMessages } from "../providers/prompts/types.js";
 import { validateMessages } from "../providers/prompts/validate.js";
@@ -135,15 +135,7 @@ export function createSamplingEngine(options: SamplingEngineOptions): PipelineEn
     async optimize(req, ctx) {
       const { prompt, analysis, strategy } = req;
       ctx.onProgress?.(0.1, "Rewriting with the client's model (MCP sampling)");
-      const protectedItems = checkPreservation({ original: prompt, optimized: "", analysis }).missing;
-      const messages = optimizeMessages({
-        prompt,
-        analysis,
-        strategy,
-        protectedItems,
-        codebaseContext: ctx.codebaseContext,
-        previous: req.previous?.optimized_prompt,
-      });
+      const messages = rewriteMessages(req, ctx.codebaseContext);
       const budget = Math.min(32_000, Math.max(4_096, Math.ceil(prompt.length / 2) + 2_000));
       const reply = await ask(messages, LlmOptimizationSchema, budget, ctx);
       let problem = reply.ok ? "" : reply.problem;

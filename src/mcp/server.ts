@@ -1,10 +1,10 @@
 // Builds one PromptForge MCP server: 21 tools and 4 resources over the App facade, the same use
 // cases REST calls. One instance serves one session (stdio process, or one Streamable HTTP session).
-import { readFileSync } from "node:fs";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Logger } from "pino";
 import type { App } from "../app.js";
 import { createLocalEngine } from "../core/local/engine.js";
+import { VERSION } from "../version.js";
 import type { ToolCallTracker } from "./activity.js";
 import { registerResources } from "./resources.js";
 import { clientCanSample, createSamplingEngine, mcpSampler, SAMPLING_TIMEOUT_MS } from "./sampling-engine.js";
@@ -14,18 +14,7 @@ import { registerHistoryTools } from "./tools/history.js";
 import { registerOptimizeTools } from "./tools/optimize.js";
 import { registerProjectTools } from "./tools/projects.js";
 
-function readVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-      version?: string;
-    };
-    return pkg.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
-}
-
-export const MCP_SERVER_VERSION = readVersion();
+export const MCP_SERVER_VERSION = VERSION;
 
 export const MCP_INSTRUCTIONS = [
   "PromptForge analyses, rewrites and scores prompts written for LLMs.",

@@ -11,7 +11,7 @@ import { blendValidation } from "./hybrid-scoring.js";
 import type { ChatTurn, ModelClient } from "./model-client.js";
 import { stripReasoning } from "./model-output.js";
 import { analyzeMessages } from "./prompts/analyze.js";
-import { optimizeMessages, preservationRepairMessage } from "./prompts/optimize.js";
+import { preservationRepairMessage, rewriteMessages } from "./prompts/optimize.js";
 import { strategyMessages } from "./prompts/strategy.js";
 import { validateMessages } from "./prompts/validate.js";
 import type { LlmOptimization, LlmStrategy } from "./stage-schemas.js";
@@ -77,16 +77,7 @@ export function createLlmEngine(options: LlmEngineOptions): PipelineEngine {
 
   async function rewrite(req: OptimizeRequest, ctx: StageContext): Promise<Optimization> {
     const { prompt, analysis, strategy } = req;
-    // Every item the rewrite must keep: the check against an empty text reports them all as missing.
-    const protectedItems = checkPreservation({ original: prompt, optimized: "", analysis }).missing;
-    const messages = optimizeMessages({
-      prompt,
-      analysis,
-      strategy,
-      protectedItems,
-      codebaseContext: ctx.codebaseContext,
-      previous: req.previous?.optimized_prompt,
-    });
+    const messages = rewriteMessages(req, ctx.codebaseContext);
     const turns: ChatTurn[] = [{ role: "user", content: messages.user }];
     const call: Omit<StructuredCallOptions<LlmOptimization>, "messages"> = {
       ...common(ctx),

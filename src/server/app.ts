@@ -1,10 +1,10 @@
 // The Hono application: middleware (request id, access log, body limit, 405), every route module,
 // the OpenAPI document and one error mapping. Transport only; all behaviour lives in the App facade.
-import { readFileSync } from "node:fs";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import type { App } from "../app.js";
+import { VERSION } from "../version.js";
 import { HttpError, methodNotAllowedResponse, notFoundHandler, onErrorHandler } from "./errors.js";
 import type { HttpDeps } from "./http-deps.js";
 import { registerAuditRoutes } from "./routes/audit.js";
@@ -41,18 +41,7 @@ export interface HttpApp {
   security: SecurityContext;
 }
 
-function readVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-      version?: string;
-    };
-    return pkg.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
-}
-
-export const VERSION = readVersion();
+export { VERSION };
 
 export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
   const streams = options.streams ?? new SseRegistry();

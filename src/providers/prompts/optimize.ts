@@ -1,5 +1,7 @@
 // System prompt of the optimize stage. The output is still a prompt: the model rewrites the user's
 // prompt for another model and must never answer it. Protected items must survive verbatim.
+
+import { checkPreservation } from "../../core/local/preservation.js";
 import type { Analysis, CodebaseContext, StrategyResult } from "../../core/pipeline/schemas.js";
 import { describeStrategy } from "../../core/strategies/catalogue.js";
 import { LlmOptimizationSchema } from "../stage-schemas.js";
@@ -81,4 +83,22 @@ export function preservationRepairMessage(missing: string[]): string {
     "Return the complete rewrite again, as the same JSON object, with every one of these items included exactly",
     "as written. Keep everything else you improved.",
   ].join("\n");
+}
+
+/** The optimize-stage messages for an engine request: every item the rewrite must keep is listed. */
+export function rewriteMessages(
+  req: { prompt: string; analysis: Analysis; strategy: StrategyResult; previous?: { optimized_prompt: string } },
+  codebaseContext?: CodebaseContext,
+): StageMessages {
+  const { prompt, analysis, strategy } = req;
+  // The check against an empty text reports every protected item as missing.
+  const protectedItems = checkPreservation({ original: prompt, optimized: "", analysis }).missing;
+  return optimizeMessages({
+    prompt,
+    analysis,
+    strategy,
+    protectedItems,
+    codebaseContext,
+    previous: req.previous?.optimized_prompt,
+  });
 }
