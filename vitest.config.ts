@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     allowOnly: false,
     pool: "forks",
+    globalSetup: ["./test/e2e/global-setup.ts"],
   },
 });

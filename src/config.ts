@@ -1,6 +1,10 @@
 // Environment → typed, validated configuration. The one place that reads process.env.
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
+
+// src/config.ts and dist/config.js both sit one level below the package root.
+const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "dist", "web");
 
 const bool = z
   .string()
@@ -31,6 +35,7 @@ const EnvSchema = z.object({
   ALLOWED_HOSTS: list.default([]),
   TRUST_PROXY: bool.default(false),
   DATA_DIR: z.string().trim().min(1).default("./data"),
+  WEB_DIR: optionalString,
   DATABASE_URL: optionalString,
   REDIS_URL: optionalString,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -75,6 +80,8 @@ export interface Config {
   allowedHosts: string[];
   trustProxy: boolean;
   dataDir: string;
+  /** The built web UI served at `/`; default the package's dist/web. */
+  webDir: string;
   databaseUrl?: string;
   redisUrl?: string;
   logLevel: Env["LOG_LEVEL"];
@@ -125,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedHosts: e.ALLOWED_HOSTS,
     trustProxy: e.TRUST_PROXY,
     dataDir: path.resolve(e.DATA_DIR),
+    webDir: e.WEB_DIR ? path.resolve(e.WEB_DIR) : DEFAULT_WEB_DIR,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,

@@ -16,6 +16,7 @@ import { registerMetaRoutes } from "./routes/meta.js";
 import { registerOptimizeRoutes } from "./routes/optimize.js";
 import { registerOrchestrateRoutes } from "./routes/orchestrate.js";
 import { registerProjectRoutes } from "./routes/projects.js";
+import { createWebUi } from "./routes/web.js";
 import { applySecurity, type SecurityContext, type SecurityOptions } from "./security.js";
 import { SseRegistry } from "./sse.js";
 
@@ -101,7 +102,8 @@ export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
   registerAuditRoutes(http, deps);
   options.mount?.(http, app);
 
-  http.notFound(notFoundHandler);
+  const webUi = createWebUi(app.config.webDir);
+  http.notFound((c) => webUi(c) ?? notFoundHandler(c));
   http.onError(onErrorHandler(logger));
   return { http, streams, security };
 }
