@@ -54,7 +54,11 @@ export const RecordPageOutput = z.object({
   has_more: z.boolean(),
 });
 
-const Breakdown = z.object({ count: z.number(), avg_overall: z.number().nullable() });
+const Breakdown = z.object({
+  count: z.number(),
+  avg_overall: z.number().nullable(),
+  improvement_rate: z.number().nullable(),
+});
 export const StatsOutput = z.object({
   total: z.number().int(),
   by_status: z.record(z.string(), z.number()),
@@ -63,6 +67,7 @@ export const StatsOutput = z.object({
   improvement_rate: z.number().nullable(),
   by_strategy: z.record(z.string(), Breakdown),
   by_task_type: z.record(z.string(), Breakdown),
+  by_strategy_task_type: z.record(z.string(), z.record(z.string(), Breakdown)),
   score_distribution: z.record(z.string(), z.number()),
 });
 

@@ -43,6 +43,8 @@ export interface Page<T> {
 export interface Breakdown {
   count: number;
   avg_overall: number | null;
+  /** Share (0–1, three decimals) of scored records that beat their original prompt. */
+  improvement_rate: number | null;
 }
 
 export interface OptimizationStats {
@@ -55,6 +57,8 @@ export interface OptimizationStats {
   improvement_rate: number | null;
   by_strategy: Record<string, Breakdown>;
   by_task_type: Record<string, Breakdown>;
+  /** strategy → task type → breakdown (the heatmap of mean score per pair). */
+  by_strategy_task_type: Record<string, Record<string, Breakdown>>;
   /** Buckets "1-2" … "9-10" of overall scores; 10 falls in "9-10". */
   score_distribution: Record<string, number>;
 }
@@ -167,6 +171,8 @@ function orderBy<DB, TB extends keyof DB, O>(
 }
 
 const round1 = (value: number | null): number | null => (value === null ? null : Math.round(Number(value) * 10) / 10);
+const round3 = (value: number | null): number | null =>
+  value === null ? null : Math.round(Number(value) * 1000) / 1000;
 
 export async function optimizationStats(
   db: Kysely<Database>,
@@ -196,18 +202,45 @@ export async function optimizationStats(
     .execute();
   for (const row of statuses) by_status[row.status as OptimizationStatus] = Number(row.n);
 
+  const toBreakdown = (row: { n: unknown; avg: unknown; rate: unknown }): Breakdown => ({
+    count: Number(row.n),
+    avg_overall: round1(row.avg as number | null),
+    improvement_rate: round3(row.rate as number | null),
+  });
   const breakdown = async (column: "strategy" | "task_type") => {
     const rows = await base
       .select((eb) => [
         eb.ref(column).as("key"),
         eb.fn.countAll<number>().as("n"),
         eb.fn.avg<number | null>("overall_score").as("avg"),
+        eb.fn.avg<number | null>("is_improvement").as("rate"),
       ])
       .where(column, "is not", null)
       .groupBy(column)
       .execute();
     const out: Record<string, Breakdown> = {};
-    for (const row of rows) out[String(row.key)] = { count: Number(row.n), avg_overall: round1(row.avg) };
+    for (const row of rows) out[String(row.key)] = toBreakdown(row);
+    return out;
+  };
+  const crossBreakdown = async () => {
+    const rows = await base
+      .select((eb) => [
+        "strategy",
+        "task_type",
+        eb.fn.countAll<number>().as("n"),
+        eb.fn.avg<number | null>("overall_score").as("avg"),
+        eb.fn.avg<number | null>("is_improvement").as("rate"),
+      ])
+      .where("strategy", "is not", null)
+      .where("task_type", "is not", null)
+      .groupBy(["strategy", "task_type"])
+      .execute();
+    const out: Record<string, Record<string, Breakdown>> = {};
+    for (const row of rows) {
+      const inner = out[String(row.strategy)] ?? {};
+      out[String(row.strategy)] = inner;
+      inner[String(row.task_type)] = toBreakdown(row);
+    }
     return out;
   };
 
@@ -225,15 +258,15 @@ export async function optimizationStats(
     score_distribution[`${low}-${low + 1}`] += Number(row.n);
   }
 
-  const rate = totals.improvement_rate === null ? null : Math.round(Number(totals.improvement_rate) * 1000) / 1000;
   return {
     total: Number(totals.total),
     by_status,
     avg_overall: round1(totals.avg_overall),
     avg_improvement: round1(totals.avg_delta),
-    improvement_rate: rate,
+    improvement_rate: round3(totals.improvement_rate),
     by_strategy: await breakdown("strategy"),
     by_task_type: await breakdown("task_type"),
+    by_strategy_task_type: await crossBreakdown(),
     score_distribution,
   };
 }

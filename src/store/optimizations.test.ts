@@ -313,12 +313,14 @@ describe("OptimizationRepository: bulk operations", () => {
   });
 
   it("reports stats: totals, averages, breakdowns and score distribution", async () => {
-    const mk = async (score: number, strategy: "co-star" | "risen", task: "coding" | "writing") => {
+    const mk = async (score: number, strategy: "co-star" | "risen", task: "coding" | "writing", improved = true) => {
       const r = await add(`p${score}`);
-      await t.store.optimizations.update(r.id, completedPatch({ score, original: 5, strategy, task_type: task }));
+      const patch = completedPatch({ score, original: 5, strategy, task_type: task });
+      if (!improved && patch.validation) patch.validation = { ...patch.validation, is_improvement: false };
+      await t.store.optimizations.update(r.id, patch);
     };
     await mk(9, "co-star", "coding");
-    await mk(7, "co-star", "writing");
+    await mk(7, "co-star", "writing", false);
     await mk(10, "risen", "coding");
     await add("pending");
     const stats = await t.store.optimizations.stats();
@@ -326,11 +328,19 @@ describe("OptimizationRepository: bulk operations", () => {
     expect(stats.by_status).toEqual({ pending: 1, running: 0, completed: 3, error: 0, cancelled: 0 });
     expect(stats.avg_overall).toBe(8.7);
     expect(stats.avg_improvement).toBe(3.7);
+    expect(stats.improvement_rate).toBe(0.667);
     expect(stats.by_strategy).toEqual({
-      "co-star": { count: 2, avg_overall: 8 },
-      risen: { count: 1, avg_overall: 10 },
+      "co-star": { count: 2, avg_overall: 8, improvement_rate: 0.5 },
+      risen: { count: 1, avg_overall: 10, improvement_rate: 1 },
     });
-    expect(stats.by_task_type.coding).toEqual({ count: 2, avg_overall: 9.5 });
+    expect(stats.by_task_type.coding).toEqual({ count: 2, avg_overall: 9.5, improvement_rate: 1 });
+    expect(stats.by_strategy_task_type).toEqual({
+      "co-star": {
+        coding: { count: 1, avg_overall: 9, improvement_rate: 1 },
+        writing: { count: 1, avg_overall: 7, improvement_rate: 0 },
+      },
+      risen: { coding: { count: 1, avg_overall: 10, improvement_rate: 1 } },
+    });
     expect(stats.score_distribution["9-10"]).toBe(2);
     expect(stats.score_distribution["7-8"]).toBe(1);
     expect(stats.score_distribution["1-2"]).toBe(0);

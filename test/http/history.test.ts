@@ -75,6 +75,19 @@ describe("GET /api/history", () => {
     expect(res.body.by_status.completed).toBe(3);
     expect(Object.keys(res.body.by_strategy).length).toBeGreaterThan(0);
     expect(res.body.score_distribution).toBeTypeOf("object");
+    // Per-strategy improvement rate and the strategy × task-type cross table add up to the totals.
+    for (const b of Object.values(res.body.by_strategy) as Array<{ improvement_rate: number | null }>) {
+      expect(b.improvement_rate).toBeGreaterThanOrEqual(0);
+      expect(b.improvement_rate).toBeLessThanOrEqual(1);
+    }
+    const cells = Object.values(res.body.by_strategy_task_type).flatMap((row) =>
+      Object.values(row as Record<string, { count: number; avg_overall: number | null }>),
+    );
+    expect(cells.reduce((n, c) => n + c.count, 0)).toBe(3);
+    const [strategy, row] = Object.entries(res.body.by_strategy_task_type)[0] as [string, Record<string, unknown>];
+    expect(res.body.by_strategy[strategy].count).toBe(
+      Object.values(row as Record<string, { count: number }>).reduce((n, c) => n + c.count, 0),
+    );
   });
 });
 

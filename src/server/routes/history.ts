@@ -15,7 +15,11 @@ const HistoryPageSchema = z.object({
   per_page: z.number().int(),
 });
 const DeletedSchema = z.object({ deleted: z.number().int() });
-const BreakdownSchema = z.object({ count: z.number().int(), avg_overall: z.number().nullable() });
+const BreakdownSchema = z.object({
+  count: z.number().int(),
+  avg_overall: z.number().nullable(),
+  improvement_rate: z.number().nullable().meta({ description: "Share (0–1) of scored records that improved" }),
+});
 const StatsSchema = z.object({
   total: z.number().int(),
   by_status: z.record(z.string(), z.number().int()),
@@ -24,6 +28,9 @@ const StatsSchema = z.object({
   improvement_rate: z.number().nullable(),
   by_strategy: z.record(z.string(), BreakdownSchema),
   by_task_type: z.record(z.string(), BreakdownSchema),
+  by_strategy_task_type: z
+    .record(z.string(), z.record(z.string(), BreakdownSchema))
+    .meta({ description: "strategy → task type → breakdown" }),
   score_distribution: z.record(z.string(), z.number().int()).meta({ description: 'Buckets "1-2" … "9-10"' }),
 });
 

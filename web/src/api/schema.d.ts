@@ -1864,12 +1864,27 @@ export interface paths {
                                 [key: string]: {
                                     count: number;
                                     avg_overall: number | null;
+                                    /** @description Share (0–1) of scored records that improved */
+                                    improvement_rate: number | null;
                                 };
                             };
                             by_task_type: {
                                 [key: string]: {
                                     count: number;
                                     avg_overall: number | null;
+                                    /** @description Share (0–1) of scored records that improved */
+                                    improvement_rate: number | null;
+                                };
+                            };
+                            /** @description strategy → task type → breakdown */
+                            by_strategy_task_type: {
+                                [key: string]: {
+                                    [key: string]: {
+                                        count: number;
+                                        avg_overall: number | null;
+                                        /** @description Share (0–1) of scored records that improved */
+                                        improvement_rate: number | null;
+                                    };
                                 };
                             };
                             /** @description Buckets "1-2" … "9-10" */
