@@ -67,6 +67,75 @@ export function clientConfigs(input: ClientConfigInput) {
   };
 }
 
+/** Where each client keeps its configuration (shown in the printed config and the web UI). */
+export const CLIENT_CONFIG_FILES = {
+  claudeDesktop: "claude_desktop_config.json",
+  cursor: "~/.cursor/mcp.json or .cursor/mcp.json",
+  vscode: ".vscode/mcp.json",
+} as const;
+
+export interface ClientConfigSnippet {
+  /** Stable id, e.g. `cursor-http`. */
+  id: string;
+  client: "Claude Code" | "Claude Desktop" | "Cursor" | "VS Code";
+  transport: "stdio" | "http";
+  /** `shell`: a command to run; `json`: a file's content. */
+  format: "shell" | "json";
+  /** The file the JSON goes into; null for commands. */
+  file: string | null;
+  content: string;
+}
+
+/** The same snippets as `clientConfigs`, as a flat list (the web UI's copy buttons). */
+export function clientConfigSnippets(input: ClientConfigInput): ClientConfigSnippet[] {
+  const c = clientConfigs(input);
+  const f = CLIENT_CONFIG_FILES;
+  return [
+    {
+      id: "claude-code-stdio",
+      client: "Claude Code",
+      transport: "stdio",
+      format: "shell",
+      file: null,
+      content: c.claudeCode.stdio,
+    },
+    {
+      id: "claude-code-http",
+      client: "Claude Code",
+      transport: "http",
+      format: "shell",
+      file: null,
+      content: c.claudeCode.http,
+    },
+    {
+      id: "claude-desktop-stdio",
+      client: "Claude Desktop",
+      transport: "stdio",
+      format: "json",
+      file: f.claudeDesktop,
+      content: c.claudeDesktop.stdio,
+    },
+    {
+      id: "cursor-stdio",
+      client: "Cursor",
+      transport: "stdio",
+      format: "json",
+      file: f.cursor,
+      content: c.cursor.stdio,
+    },
+    { id: "cursor-http", client: "Cursor", transport: "http", format: "json", file: f.cursor, content: c.cursor.http },
+    {
+      id: "vscode-stdio",
+      client: "VS Code",
+      transport: "stdio",
+      format: "json",
+      file: f.vscode,
+      content: c.vscode.stdio,
+    },
+    { id: "vscode-http", client: "VS Code", transport: "http", format: "json", file: f.vscode, content: c.vscode.http },
+  ];
+}
+
 /** The human-readable text `promptforge mcp --print-config` prints. */
 export function renderClientConfig(input: ClientConfigInput): string {
   const c = clientConfigs(input);
@@ -84,15 +153,15 @@ export function renderClientConfig(input: ClientConfigInput): string {
     c.claudeCode.stdio,
     c.claudeCode.http,
     "",
-    "## Claude Desktop (claude_desktop_config.json)",
+    `## Claude Desktop (${CLIENT_CONFIG_FILES.claudeDesktop})`,
     c.claudeDesktop.stdio,
     "",
-    "## Cursor (~/.cursor/mcp.json or .cursor/mcp.json), stdio",
+    `## Cursor (${CLIENT_CONFIG_FILES.cursor}), stdio`,
     c.cursor.stdio,
     "## Cursor, HTTP",
     c.cursor.http,
     "",
-    "## VS Code (.vscode/mcp.json), stdio",
+    `## VS Code (${CLIENT_CONFIG_FILES.vscode}), stdio`,
     c.vscode.stdio,
     "## VS Code, HTTP",
     c.vscode.http,

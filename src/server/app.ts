@@ -12,6 +12,7 @@ import { registerAuthRoutes } from "./routes/auth.js";
 import { registerCredentialRoutes } from "./routes/credentials.js";
 import { registerDocsRoutes } from "./routes/docs.js";
 import { registerHistoryRoutes } from "./routes/history.js";
+import { registerMcpConfigRoutes } from "./routes/mcp-config.js";
 import { registerMetaRoutes } from "./routes/meta.js";
 import { registerOptimizeRoutes } from "./routes/optimize.js";
 import { registerOrchestrateRoutes } from "./routes/orchestrate.js";
@@ -34,6 +35,8 @@ export interface HttpAppOptions {
   mount?: (http: OpenAPIHono, app: App) => void;
   /** State of the MCP server started next to the API, reported by /api/health. */
   mcpState?: () => "not started" | "running" | "stopped";
+  /** The port that MCP server listens on, for the client configuration (default config.mcpPort). */
+  mcpPort?: () => number | null;
 }
 
 export interface HttpApp {
@@ -52,6 +55,7 @@ export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
     heartbeatMs: options.heartbeatMs ?? 15_000,
     version: VERSION,
     mcpState: options.mcpState ?? (() => "not started"),
+    mcpPort: options.mcpPort ?? (() => null),
   };
   const http = new OpenAPIHono();
   const logger = app.logger;
@@ -100,6 +104,7 @@ export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
   registerAuthRoutes(http, deps, security.sessions);
   registerCredentialRoutes(http, deps);
   registerAuditRoutes(http, deps);
+  registerMcpConfigRoutes(http, deps);
   options.mount?.(http, app);
 
   const webUi = createWebUi(app.config.webDir);

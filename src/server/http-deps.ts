@@ -12,4 +12,6 @@ export interface HttpDeps {
   version: string;
   /** State of the MCP server started next to the API. */
   mcpState: () => "not started" | "running" | "stopped";
+  /** The port the MCP server really listens on (MCP_PORT may be 0), or null when it is not running. */
+  mcpPort: () => number | null;
 }

@@ -22,6 +22,7 @@ export interface StartServerOptions {
   /** Extra routes and MCP state, passed to createHttpApp. */
   mount?: HttpAppOptions["mount"];
   mcpState?: HttpAppOptions["mcpState"];
+  mcpPort?: HttpAppOptions["mcpPort"];
   /** Runs first on shutdown (stop MCP, end activity feeds), before streams and the app close. */
   beforeClose?: () => Promise<void>;
   /** How long open streams get to end before they are cut; default 5 000 ms. */
@@ -54,6 +55,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     port: () => listeningPort,
     mount: options.mount,
     mcpState: options.mcpState,
+    mcpPort: options.mcpPort,
   });
 
   let server: Server;

@@ -1,5 +1,7 @@
 // The audit trail in the database (the JSON-lines file sink lives in src/security/audit.ts).
+import { type ExpressionBuilder, sql } from "kysely";
 import type { StoreContext } from "./context.js";
+import type { Database } from "./database.js";
 
 export interface AuditRecord {
   id: string;
@@ -22,13 +24,33 @@ export class AuditRepository {
       .execute();
   }
 
-  /** Newest first. */
-  async list(options: { page?: number; per_page?: number } = {}) {
+  /**
+   * Newest first. `status` is one code (`404`) or a class (`4xx`); `path` matches any part of the
+   * path, case-insensitively.
+   */
+  async list(options: AuditListOptions = {}) {
     const page = Math.max(1, options.page ?? 1);
     const perPage = Math.min(100, Math.max(1, options.per_page ?? 50));
+    const where = (eb: ExpressionBuilder<Database, "audit_event">) => {
+      const conditions = [];
+      const status = options.status;
+      if (status !== undefined) {
+        const cls = /^([1-5])xx$/i.exec(status);
+        if (cls) {
+          const base = Number(cls[1]) * 100;
+          conditions.push(eb.between("status", base, base + 99));
+        } else conditions.push(eb("status", "=", Number(status)));
+      }
+      if (options.path) {
+        const pattern = `%${options.path.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+        conditions.push(sql<boolean>`${eb.ref("path")} LIKE ${pattern} ESCAPE '\\'`);
+      }
+      return eb.and(conditions);
+    };
     const items = await this.ctx.db
       .selectFrom("audit_event")
       .selectAll()
+      .where(where)
       .orderBy("time", "desc")
       .orderBy("id", "desc")
       .limit(perPage)
@@ -36,8 +58,18 @@ export class AuditRepository {
       .execute();
     const total = await this.ctx.db
       .selectFrom("audit_event")
+      .where(where)
       .select((eb) => eb.fn.countAll<number>().as("n"))
       .executeTakeFirstOrThrow();
     return { items: items as AuditRecord[], total: Number(total.n), page, per_page: perPage };
   }
+}
+
+export interface AuditListOptions {
+  page?: number;
+  per_page?: number;
+  /** One status (`"404"`) or a class (`"4xx"`). */
+  status?: string;
+  /** A part of the path (case-insensitive). */
+  path?: string;
 }

@@ -48,6 +48,7 @@ export async function serveUntilSignal(options: ServeOptions): Promise<number> {
       http.route("/", activity.app);
     },
     mcpState: () => mcpState,
+    mcpPort: () => mcp?.port ?? null,
     beforeClose: async () => {
       activity?.close();
       await mcp?.close();

@@ -8,6 +8,17 @@ import { defineRoute } from "../route.js";
 const AuditQuery = z.object({
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   per_page: z.coerce.number().int().min(1).max(100).default(50),
+  status: z
+    .string()
+    .regex(/^[1-5](\d\d|xx)$/i, "status is a code such as 404 or a class such as 4xx")
+    .optional()
+    .meta({ description: "Only this status (`404`) or class (`4xx`)" }),
+  path: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: "Only paths containing this text (case-insensitive)" }),
 });
 const AuditEventSchema = z.object({
   id: z.string(),

@@ -9,57 +9,7 @@ export interface paths {
             cookie?: never;
         };
         /** Server health (never requires authentication) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Healthy */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "ok" | "degraded";
-                            version: string;
-                            /** @description Engine used when a request names none */
-                            engine: string;
-                            /** @enum {string} */
-                            database: "ok" | "error";
-                            /** @enum {string} */
-                            mcp: "not started" | "running" | "stopped";
-                            uptime_seconds: number;
-                        };
-                    };
-                };
-                /** @description Degraded: the database is unavailable */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            status: "ok" | "degraded";
-                            version: string;
-                            /** @description Engine used when a request names none */
-                            engine: string;
-                            /** @enum {string} */
-                            database: "ok" | "error";
-                            /** @enum {string} */
-                            mcp: "not started" | "running" | "stopped";
-                            uptime_seconds: number;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -76,33 +26,7 @@ export interface paths {
             cookie?: never;
         };
         /** The strategy catalogue */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Every strategy with its description and when it fits */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            name: "co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment";
-                            title: string;
-                            description: string;
-                            best_when: string;
-                            sections: string[];
-                        }[];
-                    };
-                };
-            };
-        };
+        get: operations["listStrategies"];
         put?: never;
         post?: never;
         delete?: never;
@@ -119,36 +43,7 @@ export interface paths {
             cookie?: never;
         };
         /** Providers (engines), their availability and models */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Every provider */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            name: string;
-                            available: boolean;
-                            default_model: string | null;
-                            models: string[];
-                            requires_key: boolean;
-                            description: string;
-                            /** @enum {string|null} */
-                            key_source: "env" | "stored" | "path" | "config" | null;
-                            is_default: boolean;
-                        }[];
-                    };
-                };
-            };
-        };
+        get: operations["listProviders"];
         put?: never;
         post?: never;
         delete?: never;
@@ -170,112 +65,7 @@ export interface paths {
          * Optimize a prompt (Server-Sent Events)
          * @description Naming a `project` creates it (or reactivates a soft-deleted one) unless it is archived.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        title?: string;
-                        project?: string;
-                        project_id?: string;
-                        prompt_id?: string;
-                        tags?: string[];
-                        version?: string;
-                        strategy?: string;
-                        secondary_frameworks?: string[];
-                        provider?: string;
-                        model?: string;
-                        codebase_context?: {
-                            language?: string;
-                            framework?: string;
-                            description?: string;
-                            conventions?: string[];
-                            patterns?: string[];
-                            code_snippets?: string[];
-                            documentation?: string;
-                            test_framework?: string;
-                            test_patterns?: string[];
-                        };
-                        max_iterations?: number;
-                        score_threshold?: number;
-                        stages?: ("analyze" | "strategy" | "optimize" | "validate")[];
-                        prompt: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description A `text/event-stream` of named events, each with an incrementing `id:` line and JSON `data:`; a `: ping` comment every 15 s keeps idle connections open. Events: `stage` {stage, status, iteration}, `step_progress` {stage, progress, message}, `analysis`, `strategy`, `optimization_delta` {text}, `optimization`, `validation`, `iteration`, `warning` {code, message}, then exactly one of `complete` (data: the stored record, committed before it is sent) or `error` {code, message, stage, retryable}. The new record's id is in the `X-Optimization-Id` header. Disconnecting cancels the run (the record ends `cancelled`). Invalid input is answered with a JSON error before any stream starts. */
-                200: {
-                    headers: {
-                        /** @description Id of the record being produced */
-                        "X-Optimization-Id"?: string;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/event-stream": string;
-                    };
-                };
-                /** @description Malformed JSON body (`invalid_json`) or bad request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Not found (`not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over the size limit (`payload_too_large`) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body is not `application/json` (`unsupported_media_type`) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["optimizePrompt"];
         delete?: never;
         options?: never;
         head?: never;
@@ -290,41 +80,7 @@ export interface paths {
             cookie?: never;
         };
         /** Does an optimization with this title exist (case-insensitive, per project)? */
-        get: {
-            parameters: {
-                query: {
-                    title: string;
-                    project_id?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Whether the title is taken */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            exists: boolean;
-                            id?: string;
-                        };
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["checkDuplicateTitle"];
         put?: never;
         post?: never;
         delete?: never;
@@ -346,221 +102,7 @@ export interface paths {
          * Optimize 1–20 prompts
          * @description Returns a JSON summary, or with `Accept: text/event-stream` streams one `progress` event per finished item ({index, status, record | error, done, total}) and a final `complete` event carrying the summary. One failure never stops the rest.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        title?: string;
-                        project?: string;
-                        project_id?: string;
-                        prompt_id?: string;
-                        tags?: string[];
-                        version?: string;
-                        strategy?: string;
-                        secondary_frameworks?: string[];
-                        provider?: string;
-                        model?: string;
-                        codebase_context?: {
-                            language?: string;
-                            framework?: string;
-                            description?: string;
-                            conventions?: string[];
-                            patterns?: string[];
-                            code_snippets?: string[];
-                            documentation?: string;
-                            test_framework?: string;
-                            test_patterns?: string[];
-                        };
-                        max_iterations?: number;
-                        score_threshold?: number;
-                        stages?: ("analyze" | "strategy" | "optimize" | "validate")[];
-                        prompts: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Summary (JSON) or progress (SSE) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            total: number;
-                            completed: number;
-                            failed: number;
-                            results: {
-                                index: number;
-                                /** @enum {string} */
-                                status: "completed" | "error" | "cancelled" | "rejected";
-                                record?: {
-                                    id: string;
-                                    /** @enum {string} */
-                                    status: "pending" | "running" | "completed" | "error" | "cancelled";
-                                    raw_prompt: string;
-                                    optimized_prompt: string | null;
-                                    title: string | null;
-                                    tags: string[];
-                                    project_id: string | null;
-                                    prompt_id: string | null;
-                                    version: string | null;
-                                    error_message: string | null;
-                                    analysis: {
-                                        /** @enum {string} */
-                                        task_type: "general" | "coding" | "writing" | "analysis" | "reasoning" | "math" | "classification" | "formatting" | "extraction" | "creative" | "medical" | "legal" | "education" | "other";
-                                        /** @enum {string} */
-                                        complexity: "low" | "medium" | "high";
-                                        weaknesses: {
-                                            code: string;
-                                            /** @enum {string} */
-                                            severity: "info" | "warning" | "error";
-                                            message: string;
-                                            span?: {
-                                                start: number;
-                                                end: number;
-                                            };
-                                        }[];
-                                        strengths: string[];
-                                        constraints: {
-                                            /** @enum {string} */
-                                            kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses";
-                                            text: string;
-                                            params: {
-                                                [key: string]: string | number | boolean | string[];
-                                            };
-                                            span?: {
-                                                start: number;
-                                                end: number;
-                                            };
-                                        }[];
-                                        placeholders: string[];
-                                    } | null;
-                                    strategy: {
-                                        /** @enum {string} */
-                                        strategy: "co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment";
-                                        secondary_frameworks: ("co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment")[];
-                                        reasoning: string;
-                                        confidence: number;
-                                    } | null;
-                                    framework_applied: string | null;
-                                    changes_made: string[];
-                                    notes: string | null;
-                                    validation: {
-                                        original_scores: {
-                                            clarity: number;
-                                            specificity: number;
-                                            structure: number;
-                                            faithfulness: number;
-                                            conciseness: number;
-                                        };
-                                        optimized_scores: {
-                                            clarity: number;
-                                            specificity: number;
-                                            structure: number;
-                                            faithfulness: number;
-                                            conciseness: number;
-                                        };
-                                        deltas: {
-                                            [key: string]: number;
-                                        };
-                                        overall: number;
-                                        is_improvement: boolean;
-                                        verdict: string;
-                                        divergence?: {
-                                            [key: string]: boolean;
-                                        };
-                                        preserved: {
-                                            constraints: {
-                                                kept: number;
-                                                total: number;
-                                            };
-                                            placeholders: {
-                                                kept: number;
-                                                total: number;
-                                            };
-                                        };
-                                    } | null;
-                                    warnings: {
-                                        code: string;
-                                        message: string;
-                                    }[];
-                                    iterations: number;
-                                    engine: string;
-                                    provider: string;
-                                    model: string | null;
-                                    token_usage: {
-                                        input_tokens: number;
-                                        output_tokens: number;
-                                    } | null;
-                                    duration_ms: number | null;
-                                    retry_of: string | null;
-                                    codebase_context: {
-                                        language?: string;
-                                        framework?: string;
-                                        description?: string;
-                                        conventions?: string[];
-                                        patterns?: string[];
-                                        code_snippets?: string[];
-                                        documentation?: string;
-                                        test_framework?: string;
-                                        test_patterns?: string[];
-                                    } | null;
-                                    created_at: string;
-                                    updated_at: string;
-                                };
-                                error?: {
-                                    code: string;
-                                    message: string;
-                                };
-                            }[];
-                        };
-                        "text/event-stream": string;
-                    };
-                };
-                /** @description Malformed JSON body (`invalid_json`) or bad request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over the size limit (`payload_too_large`) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body is not `application/json` (`unsupported_media_type`) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["optimizeBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -575,160 +117,7 @@ export interface paths {
             cookie?: never;
         };
         /** One optimization record */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The record */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            status: "pending" | "running" | "completed" | "error" | "cancelled";
-                            raw_prompt: string;
-                            optimized_prompt: string | null;
-                            title: string | null;
-                            tags: string[];
-                            project_id: string | null;
-                            prompt_id: string | null;
-                            version: string | null;
-                            error_message: string | null;
-                            analysis: {
-                                /** @enum {string} */
-                                task_type: "general" | "coding" | "writing" | "analysis" | "reasoning" | "math" | "classification" | "formatting" | "extraction" | "creative" | "medical" | "legal" | "education" | "other";
-                                /** @enum {string} */
-                                complexity: "low" | "medium" | "high";
-                                weaknesses: {
-                                    code: string;
-                                    /** @enum {string} */
-                                    severity: "info" | "warning" | "error";
-                                    message: string;
-                                    span?: {
-                                        start: number;
-                                        end: number;
-                                    };
-                                }[];
-                                strengths: string[];
-                                constraints: {
-                                    /** @enum {string} */
-                                    kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses";
-                                    text: string;
-                                    params: {
-                                        [key: string]: string | number | boolean | string[];
-                                    };
-                                    span?: {
-                                        start: number;
-                                        end: number;
-                                    };
-                                }[];
-                                placeholders: string[];
-                            } | null;
-                            strategy: {
-                                /** @enum {string} */
-                                strategy: "co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment";
-                                secondary_frameworks: ("co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment")[];
-                                reasoning: string;
-                                confidence: number;
-                            } | null;
-                            framework_applied: string | null;
-                            changes_made: string[];
-                            notes: string | null;
-                            validation: {
-                                original_scores: {
-                                    clarity: number;
-                                    specificity: number;
-                                    structure: number;
-                                    faithfulness: number;
-                                    conciseness: number;
-                                };
-                                optimized_scores: {
-                                    clarity: number;
-                                    specificity: number;
-                                    structure: number;
-                                    faithfulness: number;
-                                    conciseness: number;
-                                };
-                                deltas: {
-                                    [key: string]: number;
-                                };
-                                overall: number;
-                                is_improvement: boolean;
-                                verdict: string;
-                                divergence?: {
-                                    [key: string]: boolean;
-                                };
-                                preserved: {
-                                    constraints: {
-                                        kept: number;
-                                        total: number;
-                                    };
-                                    placeholders: {
-                                        kept: number;
-                                        total: number;
-                                    };
-                                };
-                            } | null;
-                            warnings: {
-                                code: string;
-                                message: string;
-                            }[];
-                            iterations: number;
-                            engine: string;
-                            provider: string;
-                            model: string | null;
-                            token_usage: {
-                                input_tokens: number;
-                                output_tokens: number;
-                            } | null;
-                            duration_ms: number | null;
-                            retry_of: string | null;
-                            codebase_context: {
-                                language?: string;
-                                framework?: string;
-                                description?: string;
-                                conventions?: string[];
-                                patterns?: string[];
-                                code_snippets?: string[];
-                                documentation?: string;
-                                test_framework?: string;
-                                test_patterns?: string[];
-                            } | null;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
-                };
-                /** @description Not found (`not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getOptimization"];
         put?: never;
         post?: never;
         delete?: never;
@@ -747,94 +136,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Re-run an optimization as a new record linked by `retry_of` (Server-Sent Events) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            /** @description Optional overrides; may be empty */
-            requestBody?: {
-                content: {
-                    "application/json": {
-                        strategy?: string;
-                        secondary_frameworks?: string[];
-                        provider?: string;
-                        model?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description A `text/event-stream` of named events, each with an incrementing `id:` line and JSON `data:`; a `: ping` comment every 15 s keeps idle connections open. Events: `stage` {stage, status, iteration}, `step_progress` {stage, progress, message}, `analysis`, `strategy`, `optimization_delta` {text}, `optimization`, `validation`, `iteration`, `warning` {code, message}, then exactly one of `complete` (data: the stored record, committed before it is sent) or `error` {code, message, stage, retryable}. The new record's id is in the `X-Optimization-Id` header. Disconnecting cancels the run (the record ends `cancelled`). Invalid input is answered with a JSON error before any stream starts. */
-                200: {
-                    headers: {
-                        /** @description Id of the record being produced */
-                        "X-Optimization-Id"?: string;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/event-stream": string;
-                    };
-                };
-                /** @description Malformed JSON body (`invalid_json`) or bad request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Not found (`not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over the size limit (`payload_too_large`) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body is not `application/json` (`unsupported_media_type`) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["retryOptimization"];
         delete?: never;
         options?: never;
         head?: never;
@@ -851,169 +153,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Cancel a running optimization */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The cancelled record */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            status: "pending" | "running" | "completed" | "error" | "cancelled";
-                            raw_prompt: string;
-                            optimized_prompt: string | null;
-                            title: string | null;
-                            tags: string[];
-                            project_id: string | null;
-                            prompt_id: string | null;
-                            version: string | null;
-                            error_message: string | null;
-                            analysis: {
-                                /** @enum {string} */
-                                task_type: "general" | "coding" | "writing" | "analysis" | "reasoning" | "math" | "classification" | "formatting" | "extraction" | "creative" | "medical" | "legal" | "education" | "other";
-                                /** @enum {string} */
-                                complexity: "low" | "medium" | "high";
-                                weaknesses: {
-                                    code: string;
-                                    /** @enum {string} */
-                                    severity: "info" | "warning" | "error";
-                                    message: string;
-                                    span?: {
-                                        start: number;
-                                        end: number;
-                                    };
-                                }[];
-                                strengths: string[];
-                                constraints: {
-                                    /** @enum {string} */
-                                    kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses";
-                                    text: string;
-                                    params: {
-                                        [key: string]: string | number | boolean | string[];
-                                    };
-                                    span?: {
-                                        start: number;
-                                        end: number;
-                                    };
-                                }[];
-                                placeholders: string[];
-                            } | null;
-                            strategy: {
-                                /** @enum {string} */
-                                strategy: "co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment";
-                                secondary_frameworks: ("co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment")[];
-                                reasoning: string;
-                                confidence: number;
-                            } | null;
-                            framework_applied: string | null;
-                            changes_made: string[];
-                            notes: string | null;
-                            validation: {
-                                original_scores: {
-                                    clarity: number;
-                                    specificity: number;
-                                    structure: number;
-                                    faithfulness: number;
-                                    conciseness: number;
-                                };
-                                optimized_scores: {
-                                    clarity: number;
-                                    specificity: number;
-                                    structure: number;
-                                    faithfulness: number;
-                                    conciseness: number;
-                                };
-                                deltas: {
-                                    [key: string]: number;
-                                };
-                                overall: number;
-                                is_improvement: boolean;
-                                verdict: string;
-                                divergence?: {
-                                    [key: string]: boolean;
-                                };
-                                preserved: {
-                                    constraints: {
-                                        kept: number;
-                                        total: number;
-                                    };
-                                    placeholders: {
-                                        kept: number;
-                                        total: number;
-                                    };
-                                };
-                            } | null;
-                            warnings: {
-                                code: string;
-                                message: string;
-                            }[];
-                            iterations: number;
-                            engine: string;
-                            provider: string;
-                            model: string | null;
-                            token_usage: {
-                                input_tokens: number;
-                                output_tokens: number;
-                            } | null;
-                            duration_ms: number | null;
-                            retry_of: string | null;
-                            codebase_context: {
-                                language?: string;
-                                framework?: string;
-                                description?: string;
-                                conventions?: string[];
-                                patterns?: string[];
-                                code_snippets?: string[];
-                                documentation?: string;
-                                test_framework?: string;
-                                test_patterns?: string[];
-                            } | null;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
-                };
-                /** @description Not found (`not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["cancelOptimization"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1030,117 +170,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Analyze a prompt: task type, complexity, diagnostics, constraints, placeholders */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        prompt: string;
-                        provider?: string;
-                        model?: string;
-                        codebase_context?: {
-                            language?: string;
-                            framework?: string;
-                            description?: string;
-                            conventions?: string[];
-                            patterns?: string[];
-                            code_snippets?: string[];
-                            documentation?: string;
-                            test_framework?: string;
-                            test_patterns?: string[];
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description The stage result */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            analysis: {
-                                /** @enum {string} */
-                                task_type: "general" | "coding" | "writing" | "analysis" | "reasoning" | "math" | "classification" | "formatting" | "extraction" | "creative" | "medical" | "legal" | "education" | "other";
-                                /** @enum {string} */
-                                complexity: "low" | "medium" | "high";
-                                weaknesses: {
-                                    code: string;
-                                    /** @enum {string} */
-                                    severity: "info" | "warning" | "error";
-                                    message: string;
-                                    span?: {
-                                        start: number;
-                                        end: number;
-                                    };
-                                }[];
-                                strengths: string[];
-                                constraints: {
-                                    /** @enum {string} */
-                                    kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses";
-                                    text: string;
-                                    params: {
-                                        [key: string]: string | number | boolean | string[];
-                                    };
-                                    span?: {
-                                        start: number;
-                                        end: number;
-                                    };
-                                }[];
-                                placeholders: string[];
-                            };
-                            warnings: {
-                                code: string;
-                                message: string;
-                            }[];
-                            engine: string;
-                        };
-                    };
-                };
-                /** @description Malformed JSON body (`invalid_json`) or bad request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over the size limit (`payload_too_large`) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body is not `application/json` (`unsupported_media_type`) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["analyzePrompt"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1157,156 +187,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Choose a strategy (the analysis is computed first when not given) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        prompt: string;
-                        analysis?: {
-                            /** @enum {string} */
-                            task_type: "general" | "coding" | "writing" | "analysis" | "reasoning" | "math" | "classification" | "formatting" | "extraction" | "creative" | "medical" | "legal" | "education" | "other";
-                            /** @enum {string} */
-                            complexity: "low" | "medium" | "high";
-                            weaknesses: {
-                                code: string;
-                                /** @enum {string} */
-                                severity: "info" | "warning" | "error";
-                                message: string;
-                                span?: {
-                                    start: number;
-                                    end: number;
-                                };
-                            }[];
-                            strengths: string[];
-                            constraints: {
-                                /** @enum {string} */
-                                kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses";
-                                text: string;
-                                params: {
-                                    [key: string]: string | number | boolean | string[];
-                                };
-                                span?: {
-                                    start: number;
-                                    end: number;
-                                };
-                            }[];
-                            placeholders: string[];
-                        };
-                        strategy?: string;
-                        secondary_frameworks?: string[];
-                        provider?: string;
-                        model?: string;
-                        codebase_context?: {
-                            language?: string;
-                            framework?: string;
-                            description?: string;
-                            conventions?: string[];
-                            patterns?: string[];
-                            code_snippets?: string[];
-                            documentation?: string;
-                            test_framework?: string;
-                            test_patterns?: string[];
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description The stage result */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            strategy: {
-                                /** @enum {string} */
-                                strategy: "co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment";
-                                secondary_frameworks: ("co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment")[];
-                                reasoning: string;
-                                confidence: number;
-                            };
-                            analysis: {
-                                /** @enum {string} */
-                                task_type: "general" | "coding" | "writing" | "analysis" | "reasoning" | "math" | "classification" | "formatting" | "extraction" | "creative" | "medical" | "legal" | "education" | "other";
-                                /** @enum {string} */
-                                complexity: "low" | "medium" | "high";
-                                weaknesses: {
-                                    code: string;
-                                    /** @enum {string} */
-                                    severity: "info" | "warning" | "error";
-                                    message: string;
-                                    span?: {
-                                        start: number;
-                                        end: number;
-                                    };
-                                }[];
-                                strengths: string[];
-                                constraints: {
-                                    /** @enum {string} */
-                                    kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses";
-                                    text: string;
-                                    params: {
-                                        [key: string]: string | number | boolean | string[];
-                                    };
-                                    span?: {
-                                        start: number;
-                                        end: number;
-                                    };
-                                }[];
-                                placeholders: string[];
-                            };
-                            warnings: {
-                                code: string;
-                                message: string;
-                            }[];
-                            engine: string;
-                        };
-                    };
-                };
-                /** @description Malformed JSON body (`invalid_json`) or bad request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over the size limit (`payload_too_large`) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body is not `application/json` (`unsupported_media_type`) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["selectStrategy"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1323,167 +204,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Rewrite a prompt (analysis and strategy are computed first when not given) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        prompt: string;
-                        analysis?: {
-                            /** @enum {string} */
-                            task_type: "general" | "coding" | "writing" | "analysis" | "reasoning" | "math" | "classification" | "formatting" | "extraction" | "creative" | "medical" | "legal" | "education" | "other";
-                            /** @enum {string} */
-                            complexity: "low" | "medium" | "high";
-                            weaknesses: {
-                                code: string;
-                                /** @enum {string} */
-                                severity: "info" | "warning" | "error";
-                                message: string;
-                                span?: {
-                                    start: number;
-                                    end: number;
-                                };
-                            }[];
-                            strengths: string[];
-                            constraints: {
-                                /** @enum {string} */
-                                kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses";
-                                text: string;
-                                params: {
-                                    [key: string]: string | number | boolean | string[];
-                                };
-                                span?: {
-                                    start: number;
-                                    end: number;
-                                };
-                            }[];
-                            placeholders: string[];
-                        };
-                        strategy?: {
-                            /** @enum {string} */
-                            strategy: "co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment";
-                            secondary_frameworks: ("co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment")[];
-                            reasoning: string;
-                            confidence: number;
-                        } | string;
-                        provider?: string;
-                        model?: string;
-                        codebase_context?: {
-                            language?: string;
-                            framework?: string;
-                            description?: string;
-                            conventions?: string[];
-                            patterns?: string[];
-                            code_snippets?: string[];
-                            documentation?: string;
-                            test_framework?: string;
-                            test_patterns?: string[];
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description The stage result */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            optimization: {
-                                optimized_prompt: string;
-                                framework_applied: string;
-                                changes_made: string[];
-                                notes: string;
-                            };
-                            strategy: {
-                                /** @enum {string} */
-                                strategy: "co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment";
-                                secondary_frameworks: ("co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment")[];
-                                reasoning: string;
-                                confidence: number;
-                            };
-                            analysis: {
-                                /** @enum {string} */
-                                task_type: "general" | "coding" | "writing" | "analysis" | "reasoning" | "math" | "classification" | "formatting" | "extraction" | "creative" | "medical" | "legal" | "education" | "other";
-                                /** @enum {string} */
-                                complexity: "low" | "medium" | "high";
-                                weaknesses: {
-                                    code: string;
-                                    /** @enum {string} */
-                                    severity: "info" | "warning" | "error";
-                                    message: string;
-                                    span?: {
-                                        start: number;
-                                        end: number;
-                                    };
-                                }[];
-                                strengths: string[];
-                                constraints: {
-                                    /** @enum {string} */
-                                    kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses";
-                                    text: string;
-                                    params: {
-                                        [key: string]: string | number | boolean | string[];
-                                    };
-                                    span?: {
-                                        start: number;
-                                        end: number;
-                                    };
-                                }[];
-                                placeholders: string[];
-                            };
-                            warnings: {
-                                code: string;
-                                message: string;
-                            }[];
-                            engine: string;
-                        };
-                    };
-                };
-                /** @description Malformed JSON body (`invalid_json`) or bad request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over the size limit (`payload_too_large`) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body is not `application/json` (`unsupported_media_type`) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["rewritePrompt"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1500,153 +221,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Score an original and an optimized prompt against each other */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        original: string;
-                        optimized: string;
-                        analysis?: {
-                            /** @enum {string} */
-                            task_type: "general" | "coding" | "writing" | "analysis" | "reasoning" | "math" | "classification" | "formatting" | "extraction" | "creative" | "medical" | "legal" | "education" | "other";
-                            /** @enum {string} */
-                            complexity: "low" | "medium" | "high";
-                            weaknesses: {
-                                code: string;
-                                /** @enum {string} */
-                                severity: "info" | "warning" | "error";
-                                message: string;
-                                span?: {
-                                    start: number;
-                                    end: number;
-                                };
-                            }[];
-                            strengths: string[];
-                            constraints: {
-                                /** @enum {string} */
-                                kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses";
-                                text: string;
-                                params: {
-                                    [key: string]: string | number | boolean | string[];
-                                };
-                                span?: {
-                                    start: number;
-                                    end: number;
-                                };
-                            }[];
-                            placeholders: string[];
-                        };
-                        provider?: string;
-                        model?: string;
-                        codebase_context?: {
-                            language?: string;
-                            framework?: string;
-                            description?: string;
-                            conventions?: string[];
-                            patterns?: string[];
-                            code_snippets?: string[];
-                            documentation?: string;
-                            test_framework?: string;
-                            test_patterns?: string[];
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description The stage result */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            validation: {
-                                original_scores: {
-                                    clarity: number;
-                                    specificity: number;
-                                    structure: number;
-                                    faithfulness: number;
-                                    conciseness: number;
-                                };
-                                optimized_scores: {
-                                    clarity: number;
-                                    specificity: number;
-                                    structure: number;
-                                    faithfulness: number;
-                                    conciseness: number;
-                                };
-                                deltas: {
-                                    [key: string]: number;
-                                };
-                                overall: number;
-                                is_improvement: boolean;
-                                verdict: string;
-                                divergence?: {
-                                    [key: string]: boolean;
-                                };
-                                preserved: {
-                                    constraints: {
-                                        kept: number;
-                                        total: number;
-                                    };
-                                    placeholders: {
-                                        kept: number;
-                                        total: number;
-                                    };
-                                };
-                            };
-                            warnings: {
-                                code: string;
-                                message: string;
-                            }[];
-                            engine: string;
-                        };
-                    };
-                };
-                /** @description Malformed JSON body (`invalid_json`) or bad request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over the size limit (`payload_too_large`) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body is not `application/json` (`unsupported_media_type`) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["validateRewrite"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1661,166 +236,7 @@ export interface paths {
             cookie?: never;
         };
         /** List optimizations: full-text search, filters, sort, pagination */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    per_page?: number;
-                    search?: string;
-                    project_id?: string;
-                    task_type?: "general" | "coding" | "writing" | "analysis" | "reasoning" | "math" | "classification" | "formatting" | "extraction" | "creative" | "medical" | "legal" | "education" | "other";
-                    status?: "pending" | "running" | "completed" | "error" | "cancelled";
-                    strategy?: string;
-                    tag?: string;
-                    min_score?: number | null;
-                    sort?: "created_at" | "overall_score" | "title" | "relevance";
-                    order?: "asc" | "desc";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description One page of records */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                /** @enum {string} */
-                                status: "pending" | "running" | "completed" | "error" | "cancelled";
-                                raw_prompt: string;
-                                optimized_prompt: string | null;
-                                title: string | null;
-                                tags: string[];
-                                project_id: string | null;
-                                prompt_id: string | null;
-                                version: string | null;
-                                error_message: string | null;
-                                analysis: {
-                                    /** @enum {string} */
-                                    task_type: "general" | "coding" | "writing" | "analysis" | "reasoning" | "math" | "classification" | "formatting" | "extraction" | "creative" | "medical" | "legal" | "education" | "other";
-                                    /** @enum {string} */
-                                    complexity: "low" | "medium" | "high";
-                                    weaknesses: {
-                                        code: string;
-                                        /** @enum {string} */
-                                        severity: "info" | "warning" | "error";
-                                        message: string;
-                                        span?: {
-                                            start: number;
-                                            end: number;
-                                        };
-                                    }[];
-                                    strengths: string[];
-                                    constraints: {
-                                        /** @enum {string} */
-                                        kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses";
-                                        text: string;
-                                        params: {
-                                            [key: string]: string | number | boolean | string[];
-                                        };
-                                        span?: {
-                                            start: number;
-                                            end: number;
-                                        };
-                                    }[];
-                                    placeholders: string[];
-                                } | null;
-                                strategy: {
-                                    /** @enum {string} */
-                                    strategy: "co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment";
-                                    secondary_frameworks: ("co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment")[];
-                                    reasoning: string;
-                                    confidence: number;
-                                } | null;
-                                framework_applied: string | null;
-                                changes_made: string[];
-                                notes: string | null;
-                                validation: {
-                                    original_scores: {
-                                        clarity: number;
-                                        specificity: number;
-                                        structure: number;
-                                        faithfulness: number;
-                                        conciseness: number;
-                                    };
-                                    optimized_scores: {
-                                        clarity: number;
-                                        specificity: number;
-                                        structure: number;
-                                        faithfulness: number;
-                                        conciseness: number;
-                                    };
-                                    deltas: {
-                                        [key: string]: number;
-                                    };
-                                    overall: number;
-                                    is_improvement: boolean;
-                                    verdict: string;
-                                    divergence?: {
-                                        [key: string]: boolean;
-                                    };
-                                    preserved: {
-                                        constraints: {
-                                            kept: number;
-                                            total: number;
-                                        };
-                                        placeholders: {
-                                            kept: number;
-                                            total: number;
-                                        };
-                                    };
-                                } | null;
-                                warnings: {
-                                    code: string;
-                                    message: string;
-                                }[];
-                                iterations: number;
-                                engine: string;
-                                provider: string;
-                                model: string | null;
-                                token_usage: {
-                                    input_tokens: number;
-                                    output_tokens: number;
-                                } | null;
-                                duration_ms: number | null;
-                                retry_of: string | null;
-                                codebase_context: {
-                                    language?: string;
-                                    framework?: string;
-                                    description?: string;
-                                    conventions?: string[];
-                                    patterns?: string[];
-                                    code_snippets?: string[];
-                                    documentation?: string;
-                                    test_framework?: string;
-                                    test_patterns?: string[];
-                                } | null;
-                                created_at: string;
-                                updated_at: string;
-                            }[];
-                            total: number;
-                            page: number;
-                            per_page: number;
-                        };
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1837,65 +253,7 @@ export interface paths {
             cookie?: never;
         };
         /** Totals, averages and breakdowns */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Statistics */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            total: number;
-                            by_status: {
-                                [key: string]: number;
-                            };
-                            avg_overall: number | null;
-                            avg_improvement: number | null;
-                            improvement_rate: number | null;
-                            by_strategy: {
-                                [key: string]: {
-                                    count: number;
-                                    avg_overall: number | null;
-                                    /** @description Share (0–1) of scored records that improved */
-                                    improvement_rate: number | null;
-                                };
-                            };
-                            by_task_type: {
-                                [key: string]: {
-                                    count: number;
-                                    avg_overall: number | null;
-                                    /** @description Share (0–1) of scored records that improved */
-                                    improvement_rate: number | null;
-                                };
-                            };
-                            /** @description strategy → task type → breakdown */
-                            by_strategy_task_type: {
-                                [key: string]: {
-                                    [key: string]: {
-                                        count: number;
-                                        avg_overall: number | null;
-                                        /** @description Share (0–1) of scored records that improved */
-                                        improvement_rate: number | null;
-                                    };
-                                };
-                            };
-                            /** @description Buckets "1-2" … "9-10" */
-                            score_distribution: {
-                                [key: string]: number;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getHistoryStats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1912,26 +270,7 @@ export interface paths {
             cookie?: never;
         };
         /** Download every record as JSON Lines */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description One JSON record per line */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/x-ndjson": string;
-                    };
-                };
-            };
-        };
+        get: operations["exportHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1953,77 +292,7 @@ export interface paths {
          * Restore records from an export (idempotent: known ids are skipped)
          * @description Body `{ "records": [ … ] }` where each element is one parsed line of an export file (at most 10000 per request, within the request size limit). Per-record problems are reported in `errors` with their 1-based position as `line`.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        records: {
-                            [key: string]: unknown;
-                        }[];
-                    };
-                };
-            };
-            responses: {
-                /** @description What was inserted or skipped */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            inserted: number;
-                            skipped: number;
-                            errors: {
-                                line: number;
-                                message: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Malformed JSON body (`invalid_json`) or bad request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over the size limit (`payload_too_large`) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body is not `application/json` (`unsupported_media_type`) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["importHistory"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2040,70 +309,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Delete 1–100 records by id */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        ids: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description How many were deleted */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            deleted: number;
-                        };
-                    };
-                };
-                /** @description Malformed JSON body (`invalid_json`) or bad request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over the size limit (`payload_too_large`) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body is not `application/json` (`unsupported_media_type`) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["bulkDeleteHistory"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2121,39 +327,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Delete every record (requires `X-Confirm-Delete: yes`) */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: {
-                    "x-confirm-delete"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description How many were deleted */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            deleted: number;
-                        };
-                    };
-                };
-                /** @description A required confirmation header is missing (`confirmation_required`) */
-                428: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        delete: operations["deleteAllHistory"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2170,44 +344,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Delete one record */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Deleted */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not found (`not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        delete: operations["deleteOptimization"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2221,169 +358,10 @@ export interface paths {
             cookie?: never;
         };
         /** List projects */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    per_page?: number;
-                    status?: "active" | "archived" | "deleted";
-                    include_archived?: "0" | "1" | "true" | "false";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description One page of projects */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                name: string;
-                                description: string | null;
-                                context_profile: {
-                                    language?: string;
-                                    framework?: string;
-                                    description?: string;
-                                    conventions?: string[];
-                                    patterns?: string[];
-                                    code_snippets?: string[];
-                                    documentation?: string;
-                                    test_framework?: string;
-                                    test_patterns?: string[];
-                                } | null;
-                                /** @enum {string} */
-                                status: "active" | "archived" | "deleted";
-                                created_at: string;
-                                updated_at: string;
-                                prompt_count: number;
-                            }[];
-                            total: number;
-                            page: number;
-                            per_page: number;
-                        };
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listProjects"];
         put?: never;
         /** Create a project (or reactivate a soft-deleted one of the same name) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name: string;
-                        description?: string;
-                        context_profile?: {
-                            language?: string;
-                            framework?: string;
-                            description?: string;
-                            conventions?: string[];
-                            patterns?: string[];
-                            code_snippets?: string[];
-                            documentation?: string;
-                            test_framework?: string;
-                            test_patterns?: string[];
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description The created or reactivated project */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            description: string | null;
-                            context_profile: {
-                                language?: string;
-                                framework?: string;
-                                description?: string;
-                                conventions?: string[];
-                                patterns?: string[];
-                                code_snippets?: string[];
-                                documentation?: string;
-                                test_framework?: string;
-                                test_patterns?: string[];
-                            } | null;
-                            /** @enum {string} */
-                            status: "active" | "archived" | "deleted";
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
-                };
-                /** @description Malformed JSON body (`invalid_json`) or bad request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over the size limit (`payload_too_large`) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body is not `application/json` (`unsupported_media_type`) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["createProject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2398,231 +376,12 @@ export interface paths {
             cookie?: never;
         };
         /** One project with its prompts */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The project */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            description: string | null;
-                            context_profile: {
-                                language?: string;
-                                framework?: string;
-                                description?: string;
-                                conventions?: string[];
-                                patterns?: string[];
-                                code_snippets?: string[];
-                                documentation?: string;
-                                test_framework?: string;
-                                test_patterns?: string[];
-                            } | null;
-                            /** @enum {string} */
-                            status: "active" | "archived" | "deleted";
-                            created_at: string;
-                            updated_at: string;
-                            prompts: {
-                                id: string;
-                                project_id: string;
-                                title: string | null;
-                                content: string;
-                                position: number;
-                                version: number;
-                                created_at: string;
-                                updated_at: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Not found (`not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getProject"];
         /** Update a project; `If-Unmodified-Since` makes it fail with 409 when stale */
-        put: {
-            parameters: {
-                query?: never;
-                header?: {
-                    "if-unmodified-since"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name?: string;
-                        description?: string | null;
-                        context_profile?: {
-                            language?: string;
-                            framework?: string;
-                            description?: string;
-                            conventions?: string[];
-                            patterns?: string[];
-                            code_snippets?: string[];
-                            documentation?: string;
-                            test_framework?: string;
-                            test_patterns?: string[];
-                        } | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description The updated project */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            description: string | null;
-                            context_profile: {
-                                language?: string;
-                                framework?: string;
-                                description?: string;
-                                conventions?: string[];
-                                patterns?: string[];
-                                code_snippets?: string[];
-                                documentation?: string;
-                                test_framework?: string;
-                                test_patterns?: string[];
-                            } | null;
-                            /** @enum {string} */
-                            status: "active" | "archived" | "deleted";
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
-                };
-                /** @description Malformed JSON body (`invalid_json`) or bad request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Not found (`not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over the size limit (`payload_too_large`) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body is not `application/json` (`unsupported_media_type`) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        put: operations["updateProject"];
         post?: never;
         /** Soft-delete a project and its prompts */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Deleted */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not found (`not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        delete: operations["deleteProject"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2638,74 +397,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Archive a project (read-only) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The project */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            description: string | null;
-                            context_profile: {
-                                language?: string;
-                                framework?: string;
-                                description?: string;
-                                conventions?: string[];
-                                patterns?: string[];
-                                code_snippets?: string[];
-                                documentation?: string;
-                                test_framework?: string;
-                                test_patterns?: string[];
-                            } | null;
-                            /** @enum {string} */
-                            status: "active" | "archived" | "deleted";
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
-                };
-                /** @description Not found (`not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["archiveProject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2722,74 +414,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Make an archived project active again */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The project */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            name: string;
-                            description: string | null;
-                            context_profile: {
-                                language?: string;
-                                framework?: string;
-                                description?: string;
-                                conventions?: string[];
-                                patterns?: string[];
-                                code_snippets?: string[];
-                                documentation?: string;
-                                test_framework?: string;
-                                test_patterns?: string[];
-                            } | null;
-                            /** @enum {string} */
-                            status: "active" | "archived" | "deleted";
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
-                };
-                /** @description Not found (`not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["unarchiveProject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2806,98 +431,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Add a prompt to a project */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        title?: string;
-                        content: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description The new prompt */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            project_id: string;
-                            title: string | null;
-                            content: string;
-                            position: number;
-                            version: number;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
-                };
-                /** @description Malformed JSON body (`invalid_json`) or bad request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Not found (`not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over the size limit (`payload_too_large`) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body is not `application/json` (`unsupported_media_type`) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["addPrompt"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2913,97 +447,7 @@ export interface paths {
         };
         get?: never;
         /** Set the order of a project's prompts */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        ids: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description The prompts in their new order */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            project_id: string;
-                            title: string | null;
-                            content: string;
-                            position: number;
-                            version: number;
-                            created_at: string;
-                            updated_at: string;
-                        }[];
-                    };
-                };
-                /** @description Malformed JSON body (`invalid_json`) or bad request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Not found (`not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over the size limit (`payload_too_large`) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body is not `application/json` (`unsupported_media_type`) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        put: operations["reorderPrompts"];
         post?: never;
         delete?: never;
         options?: never;
@@ -3020,150 +464,10 @@ export interface paths {
         };
         get?: never;
         /** Update a prompt (a content change snapshots the previous version) */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    pid: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        title?: string | null;
-                        content?: string;
-                        optimization_id?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description The updated prompt */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            project_id: string;
-                            title: string | null;
-                            content: string;
-                            position: number;
-                            version: number;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
-                };
-                /** @description Malformed JSON body (`invalid_json`) or bad request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Not found (`not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Request body over the size limit (`payload_too_large`) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body is not `application/json` (`unsupported_media_type`) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        put: operations["updatePrompt"];
         post?: never;
         /** Delete a prompt */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    pid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Deleted */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not found (`not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        delete: operations["deletePrompt"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3177,54 +481,7 @@ export interface paths {
             cookie?: never;
         };
         /** Superseded versions of a prompt, newest first */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    pid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The versions */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            prompt_id: string;
-                            version: number;
-                            content: string;
-                            optimization_id: string | null;
-                            created_at: string;
-                        }[];
-                    };
-                };
-                /** @description Not found (`not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listPromptVersions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3241,166 +498,7 @@ export interface paths {
             cookie?: never;
         };
         /** Optimizations linked to a prompt */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    pid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The optimizations, newest first */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                /** @enum {string} */
-                                status: "pending" | "running" | "completed" | "error" | "cancelled";
-                                raw_prompt: string;
-                                optimized_prompt: string | null;
-                                title: string | null;
-                                tags: string[];
-                                project_id: string | null;
-                                prompt_id: string | null;
-                                version: string | null;
-                                error_message: string | null;
-                                analysis: {
-                                    /** @enum {string} */
-                                    task_type: "general" | "coding" | "writing" | "analysis" | "reasoning" | "math" | "classification" | "formatting" | "extraction" | "creative" | "medical" | "legal" | "education" | "other";
-                                    /** @enum {string} */
-                                    complexity: "low" | "medium" | "high";
-                                    weaknesses: {
-                                        code: string;
-                                        /** @enum {string} */
-                                        severity: "info" | "warning" | "error";
-                                        message: string;
-                                        span?: {
-                                            start: number;
-                                            end: number;
-                                        };
-                                    }[];
-                                    strengths: string[];
-                                    constraints: {
-                                        /** @enum {string} */
-                                        kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses";
-                                        text: string;
-                                        params: {
-                                            [key: string]: string | number | boolean | string[];
-                                        };
-                                        span?: {
-                                            start: number;
-                                            end: number;
-                                        };
-                                    }[];
-                                    placeholders: string[];
-                                } | null;
-                                strategy: {
-                                    /** @enum {string} */
-                                    strategy: "co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment";
-                                    secondary_frameworks: ("co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment")[];
-                                    reasoning: string;
-                                    confidence: number;
-                                } | null;
-                                framework_applied: string | null;
-                                changes_made: string[];
-                                notes: string | null;
-                                validation: {
-                                    original_scores: {
-                                        clarity: number;
-                                        specificity: number;
-                                        structure: number;
-                                        faithfulness: number;
-                                        conciseness: number;
-                                    };
-                                    optimized_scores: {
-                                        clarity: number;
-                                        specificity: number;
-                                        structure: number;
-                                        faithfulness: number;
-                                        conciseness: number;
-                                    };
-                                    deltas: {
-                                        [key: string]: number;
-                                    };
-                                    overall: number;
-                                    is_improvement: boolean;
-                                    verdict: string;
-                                    divergence?: {
-                                        [key: string]: boolean;
-                                    };
-                                    preserved: {
-                                        constraints: {
-                                            kept: number;
-                                            total: number;
-                                        };
-                                        placeholders: {
-                                            kept: number;
-                                            total: number;
-                                        };
-                                    };
-                                } | null;
-                                warnings: {
-                                    code: string;
-                                    message: string;
-                                }[];
-                                iterations: number;
-                                engine: string;
-                                provider: string;
-                                model: string | null;
-                                token_usage: {
-                                    input_tokens: number;
-                                    output_tokens: number;
-                                } | null;
-                                duration_ms: number | null;
-                                retry_of: string | null;
-                                codebase_context: {
-                                    language?: string;
-                                    framework?: string;
-                                    description?: string;
-                                    conventions?: string[];
-                                    patterns?: string[];
-                                    code_snippets?: string[];
-                                    documentation?: string;
-                                    test_framework?: string;
-                                    test_patterns?: string[];
-                                } | null;
-                                created_at: string;
-                                updated_at: string;
-                            }[];
-                            total: number;
-                            page: number;
-                            per_page: number;
-                        };
-                    };
-                };
-                /** @description Not found (`not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listPromptForges"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3417,31 +515,7 @@ export interface paths {
             cookie?: never;
         };
         /** Does the UI need to sign in? */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Sign-in state */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Whether the API needs a token (AUTH_TOKEN is set) */
-                            auth_required: boolean;
-                            /** @description Whether this request carries a valid token or session */
-                            authenticated: boolean;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAuthStatus"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3459,95 +533,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange the API token for a session cookie */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        token: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Signed in; the cookie is set */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Malformed JSON body (`invalid_json`) or bad request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body is not `application/json` (`unsupported_media_type`) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        /**
+         * Exchange the API token for a session cookie
+         * @description Without `AUTH_TOKEN` on the server this succeeds with any token and sets no cookie.
+         */
+        post: operations["createSession"];
         /** Sign out: revoke the session and clear the cookie */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Signed out */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Error */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        delete: operations["deleteSession"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3561,145 +553,12 @@ export interface paths {
             cookie?: never;
         };
         /** The stored key of a provider, masked */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    name: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The stored key, masked */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            provider: string;
-                            /** @description Masked: only the last 4 characters are shown */
-                            api_key: string;
-                            last4: string;
-                            updated_at: string;
-                        };
-                    };
-                };
-                /** @description Not found (`not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["getProviderCredential"];
         /** Store a provider API key (encrypted at rest; the response shows only its last 4 characters) */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    name: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        api_key: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description The stored key, masked */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            provider: string;
-                            /** @description Masked: only the last 4 characters are shown */
-                            api_key: string;
-                            last4: string;
-                            updated_at: string;
-                        };
-                    };
-                };
-                /** @description Malformed JSON body (`invalid_json`) or bad request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Not found (`not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body is not `application/json` (`unsupported_media_type`) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        put: operations["setProviderCredential"];
         post?: never;
         /** Forget a stored provider key */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    name: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Deleted */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Not found (`not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        delete: operations["deleteProviderCredential"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3715,86 +574,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Check a key with a real minimal call to the provider (the key is not stored) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        provider: "anthropic" | "openai" | "gemini" | "openai-compatible";
-                        api_key: string;
-                        model?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Whether the key works */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            provider: string;
-                            model: string | null;
-                            valid: boolean;
-                            message: string;
-                            reason?: string;
-                        };
-                    };
-                };
-                /** @description Malformed JSON body (`invalid_json`) or bad request */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body is not `application/json` (`unsupported_media_type`) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error */
-                502: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error */
-                504: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["validateProviderKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3809,52 +589,27 @@ export interface paths {
             cookie?: never;
         };
         /** The audit log, paginated, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    page?: number;
-                    per_page?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description One page of audit events */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                time: string;
-                                method: string;
-                                path: string;
-                                status: number;
-                                client_ip: string | null;
-                                duration_ms: number;
-                                request_id: string | null;
-                            }[];
-                            total: number;
-                            page: number;
-                            per_page: number;
-                        };
-                    };
-                };
-                /** @description Body, query or path parameter failed validation (`validation_error`) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
+        get: operations["listAuditEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mcp/client-config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        /**
+         * MCP client configuration to copy (Claude Code, Claude Desktop, Cursor, VS Code)
+         * @description The same snippets as `promptforge mcp --print-config`, with the URL this server's MCP server really listens on. The MCP token is never included.
+         */
+        get: operations["getMcpClientConfig"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3867,6 +622,18 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Health: {
+            /** @enum {string} */
+            status: "ok" | "degraded";
+            version: string;
+            /** @description Engine used when a request names none */
+            engine: string;
+            /** @enum {string} */
+            database: "ok" | "error";
+            /** @enum {string} */
+            mcp: "not started" | "running" | "stopped";
+            uptime_seconds: number;
+        };
         Error: {
             error: {
                 /** @example validation_error */
@@ -3874,6 +641,410 @@ export interface components {
                 message: string;
                 details?: unknown;
             };
+        };
+        Strategy: {
+            /** @enum {string} */
+            name: "co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment";
+            title: string;
+            description: string;
+            best_when: string;
+            sections: string[];
+        };
+        Provider: {
+            name: string;
+            available: boolean;
+            default_model: string | null;
+            models: string[];
+            requires_key: boolean;
+            description: string;
+            /** @enum {string|null} */
+            key_source: "env" | "stored" | "path" | "config" | null;
+            is_default: boolean;
+        };
+        DuplicateCheck: {
+            exists: boolean;
+            id?: string;
+        };
+        BatchSummary: {
+            total: number;
+            completed: number;
+            failed: number;
+            results: components["schemas"]["BatchItem"][];
+        };
+        BatchItem: {
+            index: number;
+            /** @enum {string} */
+            status: "completed" | "error" | "cancelled" | "rejected";
+            record?: components["schemas"]["OptimizationRecord"];
+            error?: {
+                code: string;
+                message: string;
+            };
+        };
+        /** @description One stored optimization (any status) */
+        OptimizationRecord: {
+            id: string;
+            /** @enum {string} */
+            status: "pending" | "running" | "completed" | "error" | "cancelled";
+            raw_prompt: string;
+            optimized_prompt: string | null;
+            title: string | null;
+            tags: string[];
+            project_id: string | null;
+            prompt_id: string | null;
+            version: string | null;
+            error_message: string | null;
+            analysis: components["schemas"]["Analysis"] | null;
+            strategy: components["schemas"]["StrategySelection"] | null;
+            framework_applied: string | null;
+            changes_made: string[];
+            notes: string | null;
+            validation: components["schemas"]["Validation"] | null;
+            warnings: {
+                code: string;
+                message: string;
+            }[];
+            iterations: number;
+            engine: string;
+            provider: string;
+            model: string | null;
+            token_usage: {
+                input_tokens: number;
+                output_tokens: number;
+            } | null;
+            duration_ms: number | null;
+            retry_of: string | null;
+            codebase_context: {
+                language?: string;
+                framework?: string;
+                description?: string;
+                conventions?: string[];
+                patterns?: string[];
+                code_snippets?: string[];
+                documentation?: string;
+                test_framework?: string;
+                test_patterns?: string[];
+            } | null;
+            created_at: string;
+            updated_at: string;
+        };
+        /** @description Task type, complexity, diagnostics, extracted constraints and placeholders of a prompt */
+        Analysis: {
+            /** @enum {string} */
+            task_type: "general" | "coding" | "writing" | "analysis" | "reasoning" | "math" | "classification" | "formatting" | "extraction" | "creative" | "medical" | "legal" | "education" | "other";
+            /** @enum {string} */
+            complexity: "low" | "medium" | "high";
+            weaknesses: {
+                code: string;
+                /** @enum {string} */
+                severity: "info" | "warning" | "error";
+                message: string;
+                span?: {
+                    start: number;
+                    end: number;
+                };
+            }[];
+            strengths: string[];
+            constraints: {
+                /** @enum {string} */
+                kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses";
+                text: string;
+                params: {
+                    [key: string]: string | number | boolean | string[];
+                };
+                span?: {
+                    start: number;
+                    end: number;
+                };
+            }[];
+            placeholders: string[];
+        };
+        /** @description The chosen strategy, up to two secondaries and the reasoning */
+        StrategySelection: {
+            /** @enum {string} */
+            strategy: "co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment";
+            secondary_frameworks: ("co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment")[];
+            reasoning: string;
+            confidence: number;
+        };
+        /** @description Scores of the original and the rewrite, deltas, overall score and preservation counts */
+        Validation: {
+            original_scores: {
+                clarity: number;
+                specificity: number;
+                structure: number;
+                faithfulness: number;
+                conciseness: number;
+            };
+            optimized_scores: {
+                clarity: number;
+                specificity: number;
+                structure: number;
+                faithfulness: number;
+                conciseness: number;
+            };
+            deltas: {
+                [key: string]: number;
+            };
+            overall: number;
+            is_improvement: boolean;
+            verdict: string;
+            divergence?: {
+                [key: string]: boolean;
+            };
+            preserved: {
+                constraints: {
+                    kept: number;
+                    total: number;
+                };
+                placeholders: {
+                    kept: number;
+                    total: number;
+                };
+            };
+        };
+        AnalyzeStageResult: {
+            analysis: components["schemas"]["Analysis"];
+            warnings: {
+                code: string;
+                message: string;
+            }[];
+            engine: string;
+        };
+        StrategyStageResult: {
+            strategy: components["schemas"]["StrategySelection"];
+            analysis: components["schemas"]["Analysis"];
+            warnings: {
+                code: string;
+                message: string;
+            }[];
+            engine: string;
+        };
+        OptimizeStageResult: {
+            optimization: components["schemas"]["OptimizationResult"];
+            strategy: components["schemas"]["StrategySelection"];
+            analysis: components["schemas"]["Analysis"];
+            warnings: {
+                code: string;
+                message: string;
+            }[];
+            engine: string;
+        };
+        /** @description The rewritten prompt and what changed */
+        OptimizationResult: {
+            optimized_prompt: string;
+            framework_applied: string;
+            changes_made: string[];
+            notes: string;
+        };
+        ValidateStageResult: {
+            validation: components["schemas"]["Validation"];
+            warnings: {
+                code: string;
+                message: string;
+            }[];
+            engine: string;
+        };
+        /** @description One page of optimization records */
+        HistoryPage: {
+            items: components["schemas"]["OptimizationRecord"][];
+            total: number;
+            page: number;
+            per_page: number;
+        };
+        HistoryStats: {
+            total: number;
+            by_status: {
+                [key: string]: number;
+            };
+            avg_overall: number | null;
+            avg_improvement: number | null;
+            improvement_rate: number | null;
+            by_strategy: {
+                [key: string]: components["schemas"]["StatsBreakdown"];
+            };
+            by_task_type: {
+                [key: string]: components["schemas"]["StatsBreakdown"];
+            };
+            /** @description strategy → task type → breakdown */
+            by_strategy_task_type: {
+                [key: string]: {
+                    [key: string]: components["schemas"]["StatsBreakdown"];
+                };
+            };
+            /** @description Buckets "1-2" … "9-10" */
+            score_distribution: {
+                [key: string]: number;
+            };
+        };
+        StatsBreakdown: {
+            count: number;
+            avg_overall: number | null;
+            /** @description Share (0–1) of scored records that improved */
+            improvement_rate: number | null;
+        };
+        ImportResult: {
+            inserted: number;
+            skipped: number;
+            errors: {
+                line: number;
+                message: string;
+            }[];
+        };
+        DeletedCount: {
+            deleted: number;
+        };
+        ProjectPage: {
+            items: components["schemas"]["ProjectSummary"][];
+            total: number;
+            page: number;
+            per_page: number;
+        };
+        ProjectSummary: {
+            id: string;
+            name: string;
+            description: string | null;
+            context_profile: {
+                language?: string;
+                framework?: string;
+                description?: string;
+                conventions?: string[];
+                patterns?: string[];
+                code_snippets?: string[];
+                documentation?: string;
+                test_framework?: string;
+                test_patterns?: string[];
+            } | null;
+            /** @enum {string} */
+            status: "active" | "archived" | "deleted";
+            created_at: string;
+            updated_at: string;
+            prompt_count: number;
+        };
+        Project: {
+            id: string;
+            name: string;
+            description: string | null;
+            context_profile: {
+                language?: string;
+                framework?: string;
+                description?: string;
+                conventions?: string[];
+                patterns?: string[];
+                code_snippets?: string[];
+                documentation?: string;
+                test_framework?: string;
+                test_patterns?: string[];
+            } | null;
+            /** @enum {string} */
+            status: "active" | "archived" | "deleted";
+            created_at: string;
+            updated_at: string;
+        };
+        /** @description A project with its prompts in order */
+        ProjectDetail: {
+            id: string;
+            name: string;
+            description: string | null;
+            context_profile: {
+                language?: string;
+                framework?: string;
+                description?: string;
+                conventions?: string[];
+                patterns?: string[];
+                code_snippets?: string[];
+                documentation?: string;
+                test_framework?: string;
+                test_patterns?: string[];
+            } | null;
+            /** @enum {string} */
+            status: "active" | "archived" | "deleted";
+            created_at: string;
+            updated_at: string;
+            prompts: components["schemas"]["Prompt"][];
+        };
+        /** @description A prompt of a project, in its current version */
+        Prompt: {
+            id: string;
+            project_id: string;
+            title: string | null;
+            content: string;
+            position: number;
+            version: number;
+            created_at: string;
+            updated_at: string;
+        };
+        /** @description Immutable snapshot of superseded prompt content */
+        PromptVersion: {
+            id: string;
+            prompt_id: string;
+            version: number;
+            content: string;
+            optimization_id: string | null;
+            created_at: string;
+        };
+        AuthStatus: {
+            /** @description Whether the API needs a token (AUTH_TOKEN is set) */
+            auth_required: boolean;
+            /** @description Whether this request carries a valid token or session */
+            authenticated: boolean;
+        };
+        StoredCredential: {
+            provider: string;
+            /** @description Masked: only the last 4 characters are shown */
+            api_key: string;
+            last4: string;
+            updated_at: string;
+        };
+        KeyValidation: {
+            provider: string;
+            model: string | null;
+            valid: boolean;
+            message: string;
+            reason?: string;
+        };
+        AuditPage: {
+            items: components["schemas"]["AuditEntry"][];
+            total: number;
+            page: number;
+            per_page: number;
+        };
+        AuditEntry: {
+            id: string;
+            time: string;
+            method: string;
+            path: string;
+            status: number;
+            client_ip: string | null;
+            duration_ms: number;
+            request_id: string | null;
+        };
+        McpClientConfig: {
+            /** @description The Streamable HTTP endpoint of this server's MCP server */
+            url: string;
+            /** @description Whether that MCP server is running in this process */
+            running: boolean;
+            /** @description Whether /mcp needs MCP_AUTH_TOKEN (never included here) */
+            auth_required: boolean;
+            /** @description Exactly what `promptforge mcp --print-config` prints for this server */
+            text: string;
+            snippets: components["schemas"]["McpClientSnippet"][];
+        };
+        McpClientSnippet: {
+            /** @description Stable id, e.g. `cursor-http` */
+            id: string;
+            /** @enum {string} */
+            client: "Claude Code" | "Claude Desktop" | "Cursor" | "VS Code";
+            /** @enum {string} */
+            transport: "stdio" | "http";
+            /**
+             * @description `shell`: a command to run; `json`: a file's content
+             * @enum {string}
+             */
+            format: "shell" | "json";
+            /** @description Where the JSON goes; null for commands */
+            file: string | null;
+            content: string;
         };
     };
     responses: never;
@@ -3883,4 +1054,4166 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Healthy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Degraded: the database is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    listStrategies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every strategy with its description and when it fits */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Strategy"][];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every provider */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Provider"][];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    optimizePrompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title?: string;
+                    project?: string;
+                    project_id?: string;
+                    prompt_id?: string;
+                    tags?: string[];
+                    version?: string;
+                    strategy?: string;
+                    secondary_frameworks?: string[];
+                    provider?: string;
+                    model?: string;
+                    codebase_context?: {
+                        language?: string;
+                        framework?: string;
+                        description?: string;
+                        conventions?: string[];
+                        patterns?: string[];
+                        code_snippets?: string[];
+                        documentation?: string;
+                        test_framework?: string;
+                        test_patterns?: string[];
+                    };
+                    max_iterations?: number;
+                    score_threshold?: number;
+                    stages?: ("analyze" | "strategy" | "optimize" | "validate")[];
+                    prompt: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A `text/event-stream` of named events, each with an incrementing `id:` line and JSON `data:`; a `: ping` comment every 15 s keeps idle connections open. Events: `stage` {stage, status, iteration}, `step_progress` {stage, progress, message}, `analysis`, `strategy`, `optimization_delta` {text}, `optimization`, `validation`, `iteration`, `warning` {code, message}, then exactly one of `complete` (data: the stored record, committed before it is sent) or `error` {code, message, stage, retryable}. The new record's id is in the `X-Optimization-Id` header. Disconnecting cancels the run (the record ends `cancelled`). Invalid input is answered with a JSON error before any stream starts. */
+            200: {
+                headers: {
+                    /** @description Id of the record being produced */
+                    "X-Optimization-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client, or more than `RATE_LIMIT_OPTIMIZE_RPM` runs a minute of the optimize family; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    checkDuplicateTitle: {
+        parameters: {
+            query: {
+                title: string;
+                project_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether the title is taken */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuplicateCheck"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    optimizeBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title?: string;
+                    project?: string;
+                    project_id?: string;
+                    prompt_id?: string;
+                    tags?: string[];
+                    version?: string;
+                    strategy?: string;
+                    secondary_frameworks?: string[];
+                    provider?: string;
+                    model?: string;
+                    codebase_context?: {
+                        language?: string;
+                        framework?: string;
+                        description?: string;
+                        conventions?: string[];
+                        patterns?: string[];
+                        code_snippets?: string[];
+                        documentation?: string;
+                        test_framework?: string;
+                        test_patterns?: string[];
+                    };
+                    max_iterations?: number;
+                    score_threshold?: number;
+                    stages?: ("analyze" | "strategy" | "optimize" | "validate")[];
+                    prompts: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Summary (JSON) or progress (SSE) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchSummary"];
+                    "text/event-stream": string;
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client, or more than `RATE_LIMIT_OPTIMIZE_RPM` runs a minute of the optimize family; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOptimization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptimizationRecord"];
+                };
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retryOptimization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Optional overrides; may be empty */
+        requestBody?: {
+            content: {
+                "application/json": {
+                    strategy?: string;
+                    secondary_frameworks?: string[];
+                    provider?: string;
+                    model?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A `text/event-stream` of named events, each with an incrementing `id:` line and JSON `data:`; a `: ping` comment every 15 s keeps idle connections open. Events: `stage` {stage, status, iteration}, `step_progress` {stage, progress, message}, `analysis`, `strategy`, `optimization_delta` {text}, `optimization`, `validation`, `iteration`, `warning` {code, message}, then exactly one of `complete` (data: the stored record, committed before it is sent) or `error` {code, message, stage, retryable}. The new record's id is in the `X-Optimization-Id` header. Disconnecting cancels the run (the record ends `cancelled`). Invalid input is answered with a JSON error before any stream starts. */
+            200: {
+                headers: {
+                    /** @description Id of the record being produced */
+                    "X-Optimization-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client, or more than `RATE_LIMIT_OPTIMIZE_RPM` runs a minute of the optimize family; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelOptimization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptimizationRecord"];
+                };
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    analyzePrompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    prompt: string;
+                    provider?: string;
+                    model?: string;
+                    codebase_context?: {
+                        language?: string;
+                        framework?: string;
+                        description?: string;
+                        conventions?: string[];
+                        patterns?: string[];
+                        code_snippets?: string[];
+                        documentation?: string;
+                        test_framework?: string;
+                        test_patterns?: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The stage result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyzeStageResult"];
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client, or more than `RATE_LIMIT_OPTIMIZE_RPM` runs a minute of the optimize family; retry after `Retry-After` seconds; also when the provider refuses for its rate or usage limit (no `Retry-After`; `details.retry_after_s` when known) */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The provider answered with an error (`provider_error`) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The provider did not answer in time (`timeout`) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    selectStrategy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    prompt: string;
+                    analysis?: {
+                        /** @enum {string} */
+                        task_type: "general" | "coding" | "writing" | "analysis" | "reasoning" | "math" | "classification" | "formatting" | "extraction" | "creative" | "medical" | "legal" | "education" | "other";
+                        /** @enum {string} */
+                        complexity: "low" | "medium" | "high";
+                        weaknesses: {
+                            code: string;
+                            /** @enum {string} */
+                            severity: "info" | "warning" | "error";
+                            message: string;
+                            span?: {
+                                start: number;
+                                end: number;
+                            };
+                        }[];
+                        strengths: string[];
+                        constraints: {
+                            /** @enum {string} */
+                            kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses";
+                            text: string;
+                            params: {
+                                [key: string]: string | number | boolean | string[];
+                            };
+                            span?: {
+                                start: number;
+                                end: number;
+                            };
+                        }[];
+                        placeholders: string[];
+                    };
+                    strategy?: string;
+                    secondary_frameworks?: string[];
+                    provider?: string;
+                    model?: string;
+                    codebase_context?: {
+                        language?: string;
+                        framework?: string;
+                        description?: string;
+                        conventions?: string[];
+                        patterns?: string[];
+                        code_snippets?: string[];
+                        documentation?: string;
+                        test_framework?: string;
+                        test_patterns?: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The stage result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StrategyStageResult"];
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client, or more than `RATE_LIMIT_OPTIMIZE_RPM` runs a minute of the optimize family; retry after `Retry-After` seconds; also when the provider refuses for its rate or usage limit (no `Retry-After`; `details.retry_after_s` when known) */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The provider answered with an error (`provider_error`) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The provider did not answer in time (`timeout`) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rewritePrompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    prompt: string;
+                    analysis?: {
+                        /** @enum {string} */
+                        task_type: "general" | "coding" | "writing" | "analysis" | "reasoning" | "math" | "classification" | "formatting" | "extraction" | "creative" | "medical" | "legal" | "education" | "other";
+                        /** @enum {string} */
+                        complexity: "low" | "medium" | "high";
+                        weaknesses: {
+                            code: string;
+                            /** @enum {string} */
+                            severity: "info" | "warning" | "error";
+                            message: string;
+                            span?: {
+                                start: number;
+                                end: number;
+                            };
+                        }[];
+                        strengths: string[];
+                        constraints: {
+                            /** @enum {string} */
+                            kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses";
+                            text: string;
+                            params: {
+                                [key: string]: string | number | boolean | string[];
+                            };
+                            span?: {
+                                start: number;
+                                end: number;
+                            };
+                        }[];
+                        placeholders: string[];
+                    };
+                    strategy?: {
+                        /** @enum {string} */
+                        strategy: "co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment";
+                        secondary_frameworks: ("co-star" | "risen" | "chain-of-thought" | "few-shot-scaffolding" | "role-task-format" | "structured-output" | "step-by-step" | "constraint-injection" | "context-enrichment" | "persona-assignment")[];
+                        reasoning: string;
+                        confidence: number;
+                    } | string;
+                    provider?: string;
+                    model?: string;
+                    codebase_context?: {
+                        language?: string;
+                        framework?: string;
+                        description?: string;
+                        conventions?: string[];
+                        patterns?: string[];
+                        code_snippets?: string[];
+                        documentation?: string;
+                        test_framework?: string;
+                        test_patterns?: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The stage result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OptimizeStageResult"];
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client, or more than `RATE_LIMIT_OPTIMIZE_RPM` runs a minute of the optimize family; retry after `Retry-After` seconds; also when the provider refuses for its rate or usage limit (no `Retry-After`; `details.retry_after_s` when known) */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The provider answered with an error (`provider_error`) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The provider did not answer in time (`timeout`) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    validateRewrite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    original: string;
+                    optimized: string;
+                    analysis?: {
+                        /** @enum {string} */
+                        task_type: "general" | "coding" | "writing" | "analysis" | "reasoning" | "math" | "classification" | "formatting" | "extraction" | "creative" | "medical" | "legal" | "education" | "other";
+                        /** @enum {string} */
+                        complexity: "low" | "medium" | "high";
+                        weaknesses: {
+                            code: string;
+                            /** @enum {string} */
+                            severity: "info" | "warning" | "error";
+                            message: string;
+                            span?: {
+                                start: number;
+                                end: number;
+                            };
+                        }[];
+                        strengths: string[];
+                        constraints: {
+                            /** @enum {string} */
+                            kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses";
+                            text: string;
+                            params: {
+                                [key: string]: string | number | boolean | string[];
+                            };
+                            span?: {
+                                start: number;
+                                end: number;
+                            };
+                        }[];
+                        placeholders: string[];
+                    };
+                    provider?: string;
+                    model?: string;
+                    codebase_context?: {
+                        language?: string;
+                        framework?: string;
+                        description?: string;
+                        conventions?: string[];
+                        patterns?: string[];
+                        code_snippets?: string[];
+                        documentation?: string;
+                        test_framework?: string;
+                        test_patterns?: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The stage result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidateStageResult"];
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client, or more than `RATE_LIMIT_OPTIMIZE_RPM` runs a minute of the optimize family; retry after `Retry-After` seconds; also when the provider refuses for its rate or usage limit (no `Retry-After`; `details.retry_after_s` when known) */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The provider answered with an error (`provider_error`) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The provider did not answer in time (`timeout`) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listHistory: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+                search?: string;
+                project_id?: string;
+                task_type?: "general" | "coding" | "writing" | "analysis" | "reasoning" | "math" | "classification" | "formatting" | "extraction" | "creative" | "medical" | "legal" | "education" | "other";
+                status?: "pending" | "running" | "completed" | "error" | "cancelled";
+                strategy?: string;
+                tag?: string;
+                min_score?: number | null;
+                sort?: "created_at" | "overall_score" | "title" | "relevance";
+                order?: "asc" | "desc";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryPage"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getHistoryStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Statistics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryStats"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One JSON record per line */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    importHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    records: {
+                        [key: string]: unknown;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description What was inserted or skipped */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    bulkDeleteHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description How many were deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedCount"];
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteAllHistory: {
+        parameters: {
+            query?: never;
+            header?: {
+                "x-confirm-delete"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many were deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedCount"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A required confirmation header is missing (`confirmation_required`) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteOptimization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listProjects: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+                status?: "active" | "archived" | "deleted";
+                include_archived?: "0" | "1" | "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of projects */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectPage"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    description?: string;
+                    context_profile?: {
+                        language?: string;
+                        framework?: string;
+                        description?: string;
+                        conventions?: string[];
+                        patterns?: string[];
+                        code_snippets?: string[];
+                        documentation?: string;
+                        test_framework?: string;
+                        test_patterns?: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The created or reactivated project */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectDetail"];
+                };
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateProject: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-unmodified-since"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    description?: string | null;
+                    context_profile?: {
+                        language?: string;
+                        framework?: string;
+                        description?: string;
+                        conventions?: string[];
+                        patterns?: string[];
+                        code_snippets?: string[];
+                        documentation?: string;
+                        test_framework?: string;
+                        test_patterns?: string[];
+                    } | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The updated project */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    archiveProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    unarchiveProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Project"];
+                };
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    addPrompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title?: string;
+                    content: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new prompt */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Prompt"];
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reorderPrompts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The prompts in their new order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Prompt"][];
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updatePrompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                pid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title?: string | null;
+                    content?: string;
+                    optimization_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The updated prompt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Prompt"];
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deletePrompt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                pid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPromptVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                pid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromptVersion"][];
+                };
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPromptForges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                pid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The optimizations, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryPage"];
+                };
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAuthStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sign-in state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthStatus"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed in; the `pf_session` cookie is set (when the server has `AUTH_TOKEN`) */
+            204: {
+                headers: {
+                    /** @description The HttpOnly session cookie */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token does not match `AUTH_TOKEN` (`unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProviderCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stored key, masked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredCredential"];
+                };
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setProviderCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    api_key: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The stored key, masked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredCredential"];
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteProviderCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    validateProviderKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    provider: "anthropic" | "openai" | "gemini" | "openai-compatible";
+                    api_key: string;
+                    model?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Whether the key works */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyValidation"];
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The provider answered with an error (`provider_error`) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The provider did not answer in time (`timeout`) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAuditEntries: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+                /** @description Only this status (`404`) or class (`4xx`) */
+                status?: string;
+                /** @description Only paths containing this text (case-insensitive) */
+                path?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of audit events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMcpClientConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Configuration snippets per client and transport */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpClientConfig"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+}
