@@ -23,7 +23,7 @@ export default function setup(project: TestProject): () => void {
   }
   const outDir = path.join(root, ".tmp", `web-${process.pid}`);
   const vite = path.join(root, "node_modules", "vite", "bin", "vite.js");
-  execFileSync(process.execPath, [vite, "build", "--config", "web/vite.config.ts", "--logLevel", "error"], {
+  execFileSync(process.execPath, [vite, "build", "--config", "web/vite.config.ts", "--logLevel", "error", "--bypass-lock"], {
     cwd: root,
     env: { ...process.env, WEB_OUT_DIR: outDir },
     stdio: ["ignore", "inherit", "inherit"],

@@ -1,0 +1,184 @@
+// One forge run: the four stages as a timeline (status, duration, step_progress), the rewrite as it
+// streams, warnings as they come, then the stored record — or the error, or "cancelled".
+import type { StageName } from "$core/pipeline/events.js";
+import { api, unwrap } from "../../api/client";
+import { type RunEvent, streamRun } from "../../api/sse";
+import { emit } from "../../lib/bus";
+import { describeError, isAbort } from "../../lib/errors";
+
+export interface StageState {
+  name: StageName;
+  status: "pending" | "running" | "done";
+  startedAt: number | null;
+  ms: number | null;
+  progress: number;
+  message: string;
+  iteration: number;
+}
+
+export type RunStatus = "idle" | "running" | "completed" | "error" | "cancelled";
+
+const STAGE_NAMES: StageName[] = ["analyze", "strategy", "optimize", "validate"];
+
+// biome-ignore lint/suspicious/noExplicitAny: the stored record is shown structurally.
+export type StoredRecord = Record<string, any>;
+
+export class RunSession {
+  status = $state<RunStatus>("idle");
+  stages = $state<StageState[]>(freshStages());
+  streamed = $state("");
+  optimized = $state<string | null>(null);
+  warnings = $state<{ code: string; message: string }[]>([]);
+  error = $state<{ code: string; message: string; stage?: string | null } | null>(null);
+  recordId = $state<string | null>(null);
+  record = $state.raw<StoredRecord | null>(null);
+  strategy = $state<string | null>(null);
+  iteration = $state<{ iteration: number; max_iterations: number; overall: number } | null>(null);
+  private controller: AbortController | null = null;
+
+  get running(): boolean {
+    return this.status === "running";
+  }
+
+  async start(body: Record<string, unknown>): Promise<void> {
+    if (this.running) return;
+    this.reset();
+    this.status = "running";
+    const controller = new AbortController();
+    this.controller = controller;
+    try {
+      const { id, events } = await streamRun("/api/optimize", body, controller.signal);
+      this.recordId = id;
+      for await (const event of events) this.apply(event);
+      if (this.status === "running") {
+        // The stream ended without `complete` or `error` (server shutdown): read the stored state.
+        await this.settleFromServer();
+      }
+    } catch (error) {
+      if (isAbort(error)) {
+        this.status = "cancelled";
+        await this.settleFromServer();
+      } else {
+        this.status = "error";
+        this.error = describeError(error);
+      }
+    } finally {
+      this.controller = null;
+      if (this.recordId) {
+        emit("history-changed", { reason: "forge", id: this.recordId });
+        emit("run-finished", { id: this.recordId, status: this.status });
+      }
+    }
+  }
+
+  /** Cancels on the server (the record ends `cancelled`) and stops reading the stream. */
+  async cancel(): Promise<void> {
+    if (!this.running) return;
+    const id = this.recordId;
+    if (id) {
+      try {
+        await unwrap(api.POST("/api/optimize/{id}/cancel", { params: { path: { id } } }));
+      } catch {
+        // Already finished or never started: aborting the stream below settles it either way.
+      }
+    }
+    this.controller?.abort();
+  }
+
+  private async settleFromServer(): Promise<void> {
+    if (!this.recordId) return;
+    try {
+      const rec = (await unwrap(
+        api.GET("/api/optimize/{id}", { params: { path: { id: this.recordId } } }),
+      )) as StoredRecord;
+      this.record = rec;
+      if (rec.status === "cancelled" || rec.status === "error" || rec.status === "completed") this.status = rec.status;
+    } catch {
+      // The record could not be read; keep the local state.
+    }
+  }
+
+  private reset(): void {
+    this.stages = freshStages();
+    this.streamed = "";
+    this.optimized = null;
+    this.warnings = [];
+    this.error = null;
+    this.recordId = null;
+    this.record = null;
+    this.strategy = null;
+    this.iteration = null;
+  }
+
+  private stage(name: StageName): StageState | undefined {
+    return this.stages.find((s) => s.name === name);
+  }
+
+  private apply(event: RunEvent): void {
+    switch (event.type) {
+      case "stage": {
+        const s = this.stage(event.data.stage);
+        if (!s) break;
+        s.iteration = event.data.iteration;
+        if (event.data.status === "started") {
+          s.status = "running";
+          s.startedAt = performance.now();
+          s.progress = 0;
+          if (event.data.stage === "optimize") this.streamed = "";
+        } else {
+          s.status = "done";
+          s.progress = 1;
+          s.ms = s.startedAt === null ? null : Math.round(performance.now() - s.startedAt);
+        }
+        break;
+      }
+      case "step_progress": {
+        const s = this.stage(event.data.stage);
+        if (s) {
+          s.progress = event.data.progress;
+          s.message = event.data.message;
+        }
+        break;
+      }
+      case "strategy":
+        this.strategy = event.data.strategy;
+        break;
+      case "optimization_delta":
+        this.streamed += event.data.text;
+        break;
+      case "optimization":
+        this.optimized = event.data.optimized_prompt;
+        break;
+      case "iteration":
+        this.iteration = event.data;
+        break;
+      case "warning":
+        this.warnings = [...this.warnings, event.data];
+        break;
+      case "complete": {
+        const rec = event.data as StoredRecord;
+        this.record = rec;
+        this.recordId = rec.id ?? this.recordId;
+        this.optimized = rec.optimized_prompt ?? this.optimized;
+        this.status = rec.status === "cancelled" ? "cancelled" : "completed";
+        break;
+      }
+      case "error":
+        this.error = event.data;
+        this.status = event.data.code === "cancelled" ? "cancelled" : "error";
+        break;
+    }
+  }
+}
+
+function freshStages(): StageState[] {
+  return STAGE_NAMES.map((name) => ({
+    name,
+    status: "pending",
+    startedAt: null,
+    ms: null,
+    progress: 0,
+    message: "",
+    iteration: 1,
+  }));
+}
