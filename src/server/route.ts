@@ -1,10 +1,13 @@
 // One declaration per route: the same object registers the OpenAPI operation and the handler, and
 // validates path, query, headers and JSON body with its zod schemas before the handler runs. The
 // order is fixed: path → query → headers → media type (415) → JSON syntax (400) → body schema (422).
+// The operation also gets what the middleware around every route adds (security requirement,
+// 401/403/413/415/429, 400/422 from the validation here): see `impliedErrorResponses`.
 import type { OpenAPIHono, RouteConfig } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { z } from "zod";
 import { HttpError, validationError } from "./errors.js";
+import { impliedErrorResponses, isAuthExempt, SECURITY_REQUIREMENT } from "./openapi.js";
 
 type ObjectSchema = z.ZodObject;
 type BodySchema = z.ZodType;
@@ -24,7 +27,8 @@ export interface RouteSpec<
   tags: string[];
   summary: string;
   description?: string;
-  operationId?: string;
+  /** Unique camelCase verb phrase (`listHistory`); generated clients name their methods after it. */
+  operationId: string;
   params?: P;
   query?: Q;
   /** Header names in lower case (HTTP headers are case-insensitive; Hono lower-cases them). */
@@ -98,13 +102,22 @@ function parseWith<S extends z.ZodType | undefined>(
   return parsed.data as Out<S>;
 }
 
-/** Registers the operation in the OpenAPI document and the handler on the app. */
-export function defineRoute<
-  P extends ObjectSchema | undefined = undefined,
-  Q extends ObjectSchema | undefined = undefined,
-  H extends ObjectSchema | undefined = undefined,
-  B extends BodySchema | undefined = undefined,
->(http: OpenAPIHono, spec: RouteSpec<P, Q, H, B>, handler: RouteHandler<P, Q, H, B>): void {
+/** What an operation's document entry is made of; `defineRoute` takes this plus a handler. */
+export type OperationSpec = RouteSpec<
+  ObjectSchema | undefined,
+  ObjectSchema | undefined,
+  ObjectSchema | undefined,
+  BodySchema | undefined
+>;
+
+/**
+ * Adds the operation to the OpenAPI document only (for routes served by a plain Hono sub-app,
+ * such as the MCP activity feed): the same security requirement and middleware error responses
+ * as `defineRoute`, which calls it. `validated: false` leaves out the 400/422 that only
+ * `defineRoute`'s own validation produces, for a handler that does not validate its input.
+ */
+export function registerOperation(http: OpenAPIHono, spec: OperationSpec, options: { validated?: boolean } = {}): void {
+  const validated = options.validated ?? true;
   const request: NonNullable<RouteConfig["request"]> = {};
   if (spec.params) request.params = spec.params;
   if (spec.query) request.query = spec.query;
@@ -116,6 +129,17 @@ export function defineRoute<
       content: { "application/json": { schema: spec.body.schema } },
     };
   }
+  const implied = impliedErrorResponses({
+    method: spec.method,
+    path: spec.path,
+    hasParams: spec.params !== undefined,
+    validatesInput: validated && (spec.params ?? spec.query ?? spec.body?.schema) !== undefined,
+    hasJsonBody: validated && spec.body?.schema !== undefined,
+  });
+  // The implied entries win: their descriptions say exactly why this operation can get the status.
+  const merged: RouteConfig["responses"] = { ...spec.responses, ...implied };
+  const responses: RouteConfig["responses"] = {};
+  for (const status of Object.keys(merged).sort()) responses[status] = merged[status];
   http.openAPIRegistry.registerPath({
     method: spec.method,
     path: spec.path,
@@ -123,9 +147,20 @@ export function defineRoute<
     summary: spec.summary,
     description: spec.description,
     operationId: spec.operationId,
+    security: spec.path.startsWith("/api/") && !isAuthExempt(spec.method, spec.path) ? SECURITY_REQUIREMENT : [],
     request: Object.keys(request).length > 0 ? request : undefined,
-    responses: spec.responses,
+    responses,
   });
+}
+
+/** Registers the operation in the OpenAPI document and the handler on the app. */
+export function defineRoute<
+  P extends ObjectSchema | undefined = undefined,
+  Q extends ObjectSchema | undefined = undefined,
+  H extends ObjectSchema | undefined = undefined,
+  B extends BodySchema | undefined = undefined,
+>(http: OpenAPIHono, spec: RouteSpec<P, Q, H, B>, handler: RouteHandler<P, Q, H, B>): void {
+  registerOperation(http, spec as OperationSpec);
 
   const honoPath = spec.path.replaceAll(/\{([^}]+)\}/g, ":$1");
   const bodySpec = spec.body;

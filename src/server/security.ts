@@ -34,6 +34,17 @@ export interface SecurityContext {
   close(): Promise<void>;
 }
 
+/**
+ * `METHOD /path` of the /api routes that never need a token or session (also read by the OpenAPI
+ * document, which gives these operations `security: []`).
+ */
+export const AUTH_EXEMPT_ROUTES: readonly string[] = [
+  "GET /api/health",
+  "GET /api/github/callback",
+  "GET /api/auth/status",
+  "POST /api/auth/session",
+];
+
 /** Paths of the optimize family (optimize, retry, batch, orchestrate) with their own rate limit. */
 export function isOptimizeFamily(method: string, canonical: string | null): boolean {
   if (method !== "POST" || canonical === null) return false;
@@ -108,12 +119,7 @@ export function applySecurity(http: OpenAPIHono, app: App, options: SecurityOpti
     bearerAuth({
       token: config.authToken,
       protect: (p) => isUnderPrefix(p, "/api"),
-      exempt: exemptRoutes([
-        "GET /api/health",
-        "GET /api/github/callback",
-        "GET /api/auth/status",
-        "POST /api/auth/session",
-      ]),
+      exempt: exemptRoutes(AUTH_EXEMPT_ROUTES),
       sessionCookie: { name: DEFAULT_SESSION_COOKIE, verify: (value) => sessions.verify(value) },
     }),
   );

@@ -1,4 +1,7 @@
 // Health, strategies, providers, the error contract (404/405), the OpenAPI document and /docs.
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./server.js";
 
@@ -107,23 +110,73 @@ describe("OpenAPI and /docs", () => {
     expect(Object.keys(doc.paths["/api/optimize"].post.responses["200"].content)).toEqual(["text/event-stream"]);
   });
 
-  it("serves a self-contained /docs page whose script is a separate same-origin file", async () => {
+  it("serves Swagger UI at /docs from the installed swagger-ui-dist: same-origin files, no inline script or style", async () => {
     const page = await s.fetch("/docs");
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    expect(page.headers.get("cache-control")).toBe("no-cache");
     const html = await page.text();
-    expect(html).not.toMatch(/<script>(?!<)|<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/<style[\s>]/);
     expect(html).not.toMatch(/https?:\/\//);
     expect(html).not.toMatch(/style=/);
-    const scriptSrc = /<script src="([^"]+)"/.exec(html)?.[1];
-    const cssHref = /<link rel="stylesheet" href="([^"]+)"/.exec(html)?.[1];
-    const js = await s.fetch(scriptSrc as string);
-    expect(js.status).toBe(200);
-    expect(js.headers.get("content-type")).toMatch(/javascript/);
-    const source = await js.text();
-    expect(source).toContain('fetch("/openapi.json"');
-    expect(source).not.toMatch(/https?:\/\//);
-    const css = await s.fetch(cssHref as string);
-    expect(css.headers.get("content-type")).toMatch(/text\/css/);
+    expect(html).toContain('<div id="swagger-ui"></div>');
+
+    const require = createRequire(import.meta.url);
+    const { version } = JSON.parse(fs.readFileSync(require.resolve("swagger-ui-dist/package.json"), "utf8")) as {
+      version: string;
+    };
+    const scripts = [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1] as string);
+    const links = [...html.matchAll(/<link rel="(?:stylesheet|icon)"[^>]* href="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(scripts).toEqual([
+      `/docs/swagger-ui-bundle.js?v=${version}`,
+      expect.stringMatching(/^\/docs\/init\.js\?v=/),
+    ]);
+    expect(links).toContain(`/docs/swagger-ui.css?v=${version}`);
+    for (const url of [...scripts, ...links]) {
+      const res = await s.fetch(url);
+      expect(res.status, url).toBe(200);
+      expect(res.headers.get("content-type"), url).toMatch(/javascript|text\/css|image\/png/);
+      // The vendor files, linked with the installed version, are cached for a year; our init script is not.
+      expect(res.headers.get("cache-control"), url).toBe(
+        url.startsWith("/docs/init.js") ? "no-cache" : "public, max-age=31536000, immutable",
+      );
+      await res.arrayBuffer();
+    }
+    // Without the version (or with another one) the same file is only revalidated.
+    expect((await s.fetch("/docs/swagger-ui.css")).headers.get("cache-control")).toBe("no-cache");
+    expect((await s.fetch("/docs/swagger-ui.css?v=0.0.1")).headers.get("cache-control")).toBe("no-cache");
+    const gz = await s.fetch(`/docs/swagger-ui-bundle.js?v=${version}`, { headers: { "Accept-Encoding": "gzip" } });
+    expect(gz.headers.get("vary")).toBe("Accept-Encoding");
+    expect(gz.headers.get("content-encoding")).toBe("gzip");
+    const bundle = path.join(path.dirname(require.resolve("swagger-ui-dist/package.json")), "swagger-ui-bundle.js");
+    expect((await gz.arrayBuffer()).byteLength).toBe(fs.statSync(bundle).size);
+
+    const init = await (await s.fetch("/docs/init.js")).text();
+    expect(init).toContain("SwaggerUIBundle({");
+    expect(init).toContain('url: "/openapi.json"');
+    expect(init).toContain("persistAuthorization: true");
+    expect(init).toContain("validatorUrl: null");
+    expect(init).not.toMatch(/https?:\/\//);
+  });
+
+  it("serves only the listed /docs files: anything else under /docs is a 404", async () => {
+    for (const pathname of [
+      "/docs/package.json",
+      "/docs/index.html",
+      "/docs/swagger-ui.js",
+      "/docs/swagger-ui-bundle.js.map",
+      "/docs/../package.json",
+      "/docs/%2e%2e/package.json",
+      "/docs/..%2fpackage.json",
+      "/docs/x/../../src/config.ts",
+    ]) {
+      const res = await s.fetch(pathname);
+      expect(res.status, pathname).toBe(404);
+      await res.arrayBuffer();
+    }
+    const slash = await s.fetch("/docs/", { redirect: "manual" });
+    expect(slash.status).toBe(301);
+    expect(slash.headers.get("location")).toBe("/docs");
   });
 });

@@ -79,8 +79,10 @@ describe("security headers", () => {
   it("on the /docs page and its static assets (which the CSP does not break)", async () => {
     for (const [pathname, type] of [
       ["/docs", /^text\/html/],
-      ["/docs/docs.js", /^text\/javascript/],
-      ["/docs/docs.css", /^text\/css/],
+      ["/docs/init.js", /^text\/javascript/],
+      ["/docs/swagger-ui-bundle.js", /^text\/javascript/],
+      ["/docs/swagger-ui.css", /^text\/css/],
+      ["/docs/favicon-32x32.png", /^image\/png/],
       ["/openapi.json", /^application\/json/],
     ] as const) {
       const res = await s.fetch(pathname);

@@ -7,6 +7,7 @@ import { createMemoryEventBus } from "../../events/bus.js";
 import type { McpActivity } from "../../events/mcp-activity.js";
 import { createMcpActivityRoutes, type McpActivityRoutes } from "../../mcp/activity-routes.js";
 import type { McpHttpServer } from "../../mcp/http.js";
+import { mountMcpActivityRoutes } from "../../server/mcp-activity.js";
 import { startServer } from "../../server/serve.js";
 import { type Io, UsageError } from "../io.js";
 import type { CliContext } from "../main.js";
@@ -45,7 +46,8 @@ export async function serveUntilSignal(options: ServeOptions): Promise<number> {
         status: () => mcp?.status() ?? null,
         heartbeatMs: options.heartbeatMs,
       });
-      http.route("/", activity.app);
+      // The routes and their OpenAPI entries (GET /api/mcp/events, /api/mcp/status) go together.
+      mountMcpActivityRoutes(http, activity);
     },
     mcpState: () => mcpState,
     mcpPort: () => mcp?.port ?? null,

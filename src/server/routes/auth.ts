@@ -13,13 +13,15 @@ import {
 } from "../../security/session.js";
 import { HttpError } from "../errors.js";
 import type { HttpDeps } from "../http-deps.js";
-import { errorResponses, jsonResponse } from "../openapi.js";
+import { errorResponse, jsonResponse } from "../openapi.js";
 import { defineRoute } from "../route.js";
 
-const StatusSchema = z.object({
-  auth_required: z.boolean().meta({ description: "Whether the API needs a token (AUTH_TOKEN is set)" }),
-  authenticated: z.boolean().meta({ description: "Whether this request carries a valid token or session" }),
-});
+const StatusSchema = z
+  .object({
+    auth_required: z.boolean().meta({ description: "Whether the API needs a token (AUTH_TOKEN is set)" }),
+    authenticated: z.boolean().meta({ description: "Whether this request carries a valid token or session" }),
+  })
+  .meta({ id: "AuthStatus" });
 const SessionBody = z.object({ token: z.string().min(1).max(1000) });
 
 export function registerAuthRoutes(http: OpenAPIHono, deps: HttpDeps, sessions: SessionManager): void {
@@ -32,6 +34,7 @@ export function registerAuthRoutes(http: OpenAPIHono, deps: HttpDeps, sessions: 
     {
       method: "get",
       path: "/api/auth/status",
+      operationId: "getAuthStatus",
       tags: ["auth"],
       summary: "Does the UI need to sign in?",
       responses: jsonResponse(StatusSchema, "Sign-in state"),
@@ -52,10 +55,18 @@ export function registerAuthRoutes(http: OpenAPIHono, deps: HttpDeps, sessions: 
     {
       method: "post",
       path: "/api/auth/session",
+      operationId: "createSession",
       tags: ["auth"],
       summary: "Exchange the API token for a session cookie",
+      description: "Without `AUTH_TOKEN` on the server this succeeds with any token and sets no cookie.",
       body: { schema: SessionBody },
-      responses: { "204": { description: "Signed in; the cookie is set" }, ...errorResponses(400, 401, 415, 422) },
+      responses: {
+        "204": {
+          description: "Signed in; the `pf_session` cookie is set (when the server has `AUTH_TOKEN`)",
+          headers: { "Set-Cookie": { description: "The HttpOnly session cookie", schema: { type: "string" } } },
+        },
+        "401": errorResponse(401, "The token does not match `AUTH_TOKEN` (`unauthorized`)"),
+      },
     },
     (c, { body }) => {
       if (!token) return c.body(null, 204);
@@ -76,9 +87,10 @@ export function registerAuthRoutes(http: OpenAPIHono, deps: HttpDeps, sessions: 
     {
       method: "delete",
       path: "/api/auth/session",
+      operationId: "deleteSession",
       tags: ["auth"],
       summary: "Sign out: revoke the session and clear the cookie",
-      responses: { "204": { description: "Signed out" }, ...errorResponses(401) },
+      responses: { "204": { description: "Signed out" } },
     },
     (c) => {
       const cookie = getCookie(c, DEFAULT_SESSION_COOKIE);

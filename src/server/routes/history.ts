@@ -1,38 +1,36 @@
 // History: list/search, stats, delete (one, some, all), JSON Lines export and import.
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { OptimizationRecordSchema } from "../../core/records.js";
 import { BulkDeleteSchema, HistoryQuerySchema } from "../../usecases/schemas.js";
 import { HttpError } from "../errors.js";
 import type { HttpDeps } from "../http-deps.js";
 import { errorResponses, IdParams, jsonResponse } from "../openapi.js";
 import { defineRoute } from "../route.js";
+import { HistoryPage } from "../schemas.js";
 
-const HistoryPageSchema = z.object({
-  items: z.array(OptimizationRecordSchema),
-  total: z.number().int(),
-  page: z.number().int(),
-  per_page: z.number().int(),
-});
-const DeletedSchema = z.object({ deleted: z.number().int() });
-const BreakdownSchema = z.object({
-  count: z.number().int(),
-  avg_overall: z.number().nullable(),
-  improvement_rate: z.number().nullable().meta({ description: "Share (0–1) of scored records that improved" }),
-});
-const StatsSchema = z.object({
-  total: z.number().int(),
-  by_status: z.record(z.string(), z.number().int()),
-  avg_overall: z.number().nullable(),
-  avg_improvement: z.number().nullable(),
-  improvement_rate: z.number().nullable(),
-  by_strategy: z.record(z.string(), BreakdownSchema),
-  by_task_type: z.record(z.string(), BreakdownSchema),
-  by_strategy_task_type: z
-    .record(z.string(), z.record(z.string(), BreakdownSchema))
-    .meta({ description: "strategy → task type → breakdown" }),
-  score_distribution: z.record(z.string(), z.number().int()).meta({ description: 'Buckets "1-2" … "9-10"' }),
-});
+const DeletedSchema = z.object({ deleted: z.number().int() }).meta({ id: "DeletedCount" });
+const BreakdownSchema = z
+  .object({
+    count: z.number().int(),
+    avg_overall: z.number().nullable(),
+    improvement_rate: z.number().nullable().meta({ description: "Share (0–1) of scored records that improved" }),
+  })
+  .meta({ id: "StatsBreakdown" });
+const StatsSchema = z
+  .object({
+    total: z.number().int(),
+    by_status: z.record(z.string(), z.number().int()),
+    avg_overall: z.number().nullable(),
+    avg_improvement: z.number().nullable(),
+    improvement_rate: z.number().nullable(),
+    by_strategy: z.record(z.string(), BreakdownSchema),
+    by_task_type: z.record(z.string(), BreakdownSchema),
+    by_strategy_task_type: z
+      .record(z.string(), z.record(z.string(), BreakdownSchema))
+      .meta({ description: "strategy → task type → breakdown" }),
+    score_distribution: z.record(z.string(), z.number().int()).meta({ description: 'Buckets "1-2" … "9-10"' }),
+  })
+  .meta({ id: "HistoryStats" });
 
 export const IMPORT_MAX_RECORDS = 10_000;
 /**
@@ -42,11 +40,13 @@ export const IMPORT_MAX_RECORDS = 10_000;
 export const ImportBodySchema = z.object({
   records: z.array(z.record(z.string(), z.unknown())).min(1).max(IMPORT_MAX_RECORDS),
 });
-const ImportResultSchema = z.object({
-  inserted: z.number().int(),
-  skipped: z.number().int(),
-  errors: z.array(z.object({ line: z.number().int(), message: z.string() })),
-});
+const ImportResultSchema = z
+  .object({
+    inserted: z.number().int(),
+    skipped: z.number().int(),
+    errors: z.array(z.object({ line: z.number().int(), message: z.string() })),
+  })
+  .meta({ id: "ImportResult" });
 const ConfirmHeaders = z.object({ "x-confirm-delete": z.string().optional() });
 
 export function registerHistoryRoutes(http: OpenAPIHono, deps: HttpDeps): void {
@@ -57,10 +57,11 @@ export function registerHistoryRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "get",
       path: "/api/history",
+      operationId: "listHistory",
       tags: ["history"],
       summary: "List optimizations: full-text search, filters, sort, pagination",
       query: HistoryQuerySchema,
-      responses: { ...jsonResponse(HistoryPageSchema, "One page of records"), ...errorResponses(422) },
+      responses: jsonResponse(HistoryPage, "One page of records"),
     },
     async (c, { query }) => c.json(await app.history.list(query)),
   );
@@ -70,6 +71,7 @@ export function registerHistoryRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "get",
       path: "/api/history/stats",
+      operationId: "getHistoryStats",
       tags: ["history"],
       summary: "Totals, averages and breakdowns",
       responses: jsonResponse(StatsSchema, "Statistics"),
@@ -82,6 +84,7 @@ export function registerHistoryRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "get",
       path: "/api/history/export",
+      operationId: "exportHistory",
       tags: ["history"],
       summary: "Download every record as JSON Lines",
       responses: {
@@ -106,6 +109,7 @@ export function registerHistoryRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "post",
       path: "/api/history/import",
+      operationId: "importHistory",
       tags: ["history"],
       summary: "Restore records from an export (idempotent: known ids are skipped)",
       description:
@@ -113,10 +117,7 @@ export function registerHistoryRoutes(http: OpenAPIHono, deps: HttpDeps): void {
         `(at most ${IMPORT_MAX_RECORDS} per request, within the request size limit). ` +
         "Per-record problems are reported in `errors` with their 1-based position as `line`.",
       body: { schema: ImportBodySchema },
-      responses: {
-        ...jsonResponse(ImportResultSchema, "What was inserted or skipped"),
-        ...errorResponses(400, 413, 415, 422),
-      },
+      responses: jsonResponse(ImportResultSchema, "What was inserted or skipped"),
     },
     async (c, { body }) => {
       const text = body.records.map((record) => JSON.stringify(record)).join("\n");
@@ -129,10 +130,11 @@ export function registerHistoryRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "post",
       path: "/api/history/bulk-delete",
+      operationId: "bulkDeleteHistory",
       tags: ["history"],
       summary: "Delete 1–100 records by id",
       body: { schema: BulkDeleteSchema },
-      responses: { ...jsonResponse(DeletedSchema, "How many were deleted"), ...errorResponses(400, 413, 415, 422) },
+      responses: jsonResponse(DeletedSchema, "How many were deleted"),
     },
     async (c, { body }) => c.json(await app.history.bulkDelete(body)),
   );
@@ -143,6 +145,7 @@ export function registerHistoryRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "delete",
       path: "/api/history/all",
+      operationId: "deleteAllHistory",
       tags: ["history"],
       summary: "Delete every record (requires `X-Confirm-Delete: yes`)",
       headers: ConfirmHeaders,
@@ -165,10 +168,11 @@ export function registerHistoryRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "delete",
       path: "/api/history/{id}",
+      operationId: "deleteOptimization",
       tags: ["history"],
       summary: "Delete one record",
       params: IdParams,
-      responses: { "204": { description: "Deleted" }, ...errorResponses(404, 422) },
+      responses: { "204": { description: "Deleted" }, ...errorResponses(404) },
     },
     async (c, { params }) => {
       await app.history.delete(params.id);

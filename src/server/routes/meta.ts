@@ -6,31 +6,37 @@ import type { HttpDeps } from "../http-deps.js";
 import { jsonResponse } from "../openapi.js";
 import { defineRoute } from "../route.js";
 
-const HealthSchema = z.object({
-  status: z.enum(["ok", "degraded"]),
-  version: z.string(),
-  engine: z.string().meta({ description: "Engine used when a request names none" }),
-  database: z.enum(["ok", "error"]),
-  mcp: z.enum(["not started", "running", "stopped"]),
-  uptime_seconds: z.number(),
-});
-const StrategySchema = z.object({
-  name: z.enum(STRATEGY_NAMES),
-  title: z.string(),
-  description: z.string(),
-  best_when: z.string(),
-  sections: z.array(z.string()),
-});
-const ProviderSchema = z.object({
-  name: z.string(),
-  available: z.boolean(),
-  default_model: z.string().nullable(),
-  models: z.array(z.string()),
-  requires_key: z.boolean(),
-  description: z.string(),
-  key_source: z.enum(["env", "stored", "path", "config"]).nullable(),
-  is_default: z.boolean(),
-});
+const HealthSchema = z
+  .object({
+    status: z.enum(["ok", "degraded"]),
+    version: z.string(),
+    engine: z.string().meta({ description: "Engine used when a request names none" }),
+    database: z.enum(["ok", "error"]),
+    mcp: z.enum(["not started", "running", "stopped"]),
+    uptime_seconds: z.number(),
+  })
+  .meta({ id: "Health" });
+const StrategySchema = z
+  .object({
+    name: z.enum(STRATEGY_NAMES),
+    title: z.string(),
+    description: z.string(),
+    best_when: z.string(),
+    sections: z.array(z.string()),
+  })
+  .meta({ id: "Strategy" });
+const ProviderSchema = z
+  .object({
+    name: z.string(),
+    available: z.boolean(),
+    default_model: z.string().nullable(),
+    models: z.array(z.string()),
+    requires_key: z.boolean(),
+    description: z.string(),
+    key_source: z.enum(["env", "stored", "path", "config"]).nullable(),
+    is_default: z.boolean(),
+  })
+  .meta({ id: "Provider" });
 
 export function registerMetaRoutes(http: OpenAPIHono, deps: HttpDeps): void {
   const { app } = deps;
@@ -40,6 +46,7 @@ export function registerMetaRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "get",
       path: "/api/health",
+      operationId: "getHealth",
       tags: ["meta"],
       summary: "Server health (never requires authentication)",
       responses: {
@@ -69,6 +76,7 @@ export function registerMetaRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "get",
       path: "/api/strategies",
+      operationId: "listStrategies",
       tags: ["meta"],
       summary: "The strategy catalogue",
       responses: jsonResponse(z.array(StrategySchema), "Every strategy with its description and when it fits"),
@@ -81,6 +89,7 @@ export function registerMetaRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "get",
       path: "/api/providers",
+      operationId: "listProviders",
       tags: ["meta"],
       summary: "Providers (engines), their availability and models",
       responses: jsonResponse(z.array(ProviderSchema), "Every provider"),

@@ -1,7 +1,6 @@
 // The optimize family: run (SSE), get, retry (SSE), cancel, batch (JSON or SSE), duplicate check.
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
-import { OptimizationRecordSchema } from "../../core/records.js";
 import { CheckDuplicateSchema } from "../../usecases/history.js";
 import { BatchRequestSchema, OptimizeRequestSchema, RetryRequestSchema } from "../../usecases/schemas.js";
 import { apiKeyFrom, withEngineChoice } from "../engine-choice.js";
@@ -9,20 +8,25 @@ import type { HttpDeps } from "../http-deps.js";
 import { errorResponses, IdParams, jsonResponse, sseResponse } from "../openapi.js";
 import { defineRoute } from "../route.js";
 import { streamBatch, streamOptimization, wantsEventStream } from "../run-stream.js";
+import { OptimizationRecord } from "../schemas.js";
 
-const BatchItemSchema = z.object({
-  index: z.number().int(),
-  status: z.enum(["completed", "error", "cancelled", "rejected"]),
-  record: OptimizationRecordSchema.optional(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
-});
-const BatchSummarySchema = z.object({
-  total: z.number().int(),
-  completed: z.number().int(),
-  failed: z.number().int(),
-  results: z.array(BatchItemSchema),
-});
-const DuplicateSchema = z.object({ exists: z.boolean(), id: z.string().optional() });
+const BatchItemSchema = z
+  .object({
+    index: z.number().int(),
+    status: z.enum(["completed", "error", "cancelled", "rejected"]),
+    record: OptimizationRecord.optional(),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+  })
+  .meta({ id: "BatchItem" });
+const BatchSummarySchema = z
+  .object({
+    total: z.number().int(),
+    completed: z.number().int(),
+    failed: z.number().int(),
+    results: z.array(BatchItemSchema),
+  })
+  .meta({ id: "BatchSummary" });
+const DuplicateSchema = z.object({ exists: z.boolean(), id: z.string().optional() }).meta({ id: "DuplicateCheck" });
 
 export function registerOptimizeRoutes(http: OpenAPIHono, deps: HttpDeps): void {
   const { app } = deps;
@@ -32,11 +36,12 @@ export function registerOptimizeRoutes(http: OpenAPIHono, deps: HttpDeps): void 
     {
       method: "post",
       path: "/api/optimize",
+      operationId: "optimizePrompt",
       tags: ["optimize"],
       summary: "Optimize a prompt (Server-Sent Events)",
       description: "Naming a `project` creates it (or reactivates a soft-deleted one) unless it is archived.",
       body: { schema: OptimizeRequestSchema },
-      responses: { ...sseResponse(), ...errorResponses(400, 404, 409, 413, 415, 422) },
+      responses: { ...sseResponse(), ...errorResponses(404, 409) },
     },
     (c, { body }) =>
       streamOptimization(c, deps, (hooks) =>
@@ -50,10 +55,11 @@ export function registerOptimizeRoutes(http: OpenAPIHono, deps: HttpDeps): void 
     {
       method: "get",
       path: "/api/optimize/check-duplicate",
+      operationId: "checkDuplicateTitle",
       tags: ["optimize"],
       summary: "Does an optimization with this title exist (case-insensitive, per project)?",
       query: CheckDuplicateSchema,
-      responses: { ...jsonResponse(DuplicateSchema, "Whether the title is taken"), ...errorResponses(422) },
+      responses: jsonResponse(DuplicateSchema, "Whether the title is taken"),
     },
     async (c, { query }) => c.json(await app.history.checkDuplicate(query)),
   );
@@ -63,6 +69,7 @@ export function registerOptimizeRoutes(http: OpenAPIHono, deps: HttpDeps): void 
     {
       method: "post",
       path: "/api/optimize/batch",
+      operationId: "optimizeBatch",
       tags: ["optimize"],
       summary: "Optimize 1–20 prompts",
       description:
@@ -78,7 +85,6 @@ export function registerOptimizeRoutes(http: OpenAPIHono, deps: HttpDeps): void 
             "text/event-stream": { schema: { type: "string" } },
           },
         },
-        ...errorResponses(400, 413, 415, 422),
       },
     },
     async (c, { body }) => {
@@ -94,10 +100,11 @@ export function registerOptimizeRoutes(http: OpenAPIHono, deps: HttpDeps): void 
     {
       method: "get",
       path: "/api/optimize/{id}",
+      operationId: "getOptimization",
       tags: ["optimize"],
       summary: "One optimization record",
       params: IdParams,
-      responses: { ...jsonResponse(OptimizationRecordSchema, "The record"), ...errorResponses(404, 422) },
+      responses: { ...jsonResponse(OptimizationRecord, "The record"), ...errorResponses(404) },
     },
     async (c, { params }) => c.json(await app.history.get(params.id)),
   );
@@ -107,11 +114,12 @@ export function registerOptimizeRoutes(http: OpenAPIHono, deps: HttpDeps): void 
     {
       method: "post",
       path: "/api/optimize/{id}/retry",
+      operationId: "retryOptimization",
       tags: ["optimize"],
       summary: "Re-run an optimization as a new record linked by `retry_of` (Server-Sent Events)",
       params: IdParams,
       body: { schema: RetryRequestSchema, required: false, description: "Optional overrides; may be empty" },
-      responses: { ...sseResponse(), ...errorResponses(400, 404, 409, 413, 415, 422) },
+      responses: { ...sseResponse(), ...errorResponses(404, 409) },
     },
     (c, { params, body }) =>
       streamOptimization(c, deps, (hooks) =>
@@ -124,13 +132,11 @@ export function registerOptimizeRoutes(http: OpenAPIHono, deps: HttpDeps): void 
     {
       method: "post",
       path: "/api/optimize/{id}/cancel",
+      operationId: "cancelOptimization",
       tags: ["optimize"],
       summary: "Cancel a running optimization",
       params: IdParams,
-      responses: {
-        ...jsonResponse(OptimizationRecordSchema, "The cancelled record"),
-        ...errorResponses(404, 409, 422),
-      },
+      responses: { ...jsonResponse(OptimizationRecord, "The cancelled record"), ...errorResponses(404, 409) },
     },
     async (c, { params }) => c.json(await app.cancel(params.id)),
   );

@@ -2,7 +2,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { z } from "zod";
-import { OptimizationRecordSchema, ProjectSchema, PromptSchema, PromptVersionSchema } from "../../core/records.js";
+import { ProjectSchema } from "../../core/records.js";
 import { ProjectListQuerySchema } from "../../usecases/projects.js";
 import {
   ProjectCreateSchema,
@@ -14,14 +14,21 @@ import {
 import type { HttpDeps } from "../http-deps.js";
 import { errorResponses, IdParams, jsonResponse, ProjectPromptParams } from "../openapi.js";
 import { defineRoute } from "../route.js";
+import { HistoryPage, Project, Prompt, PromptVersion } from "../schemas.js";
 
-const ProjectWithPromptsSchema = ProjectSchema.extend({ prompts: z.array(PromptSchema) });
-const ProjectPageSchema = z.object({
-  items: z.array(ProjectSchema.extend({ prompt_count: z.number().int() })),
-  total: z.number().int(),
-  page: z.number().int(),
-  per_page: z.number().int(),
+const ProjectWithPromptsSchema = ProjectSchema.extend({ prompts: z.array(Prompt) }).meta({
+  id: "ProjectDetail",
+  description: "A project with its prompts in order",
 });
+const ProjectSummarySchema = ProjectSchema.extend({ prompt_count: z.number().int() }).meta({ id: "ProjectSummary" });
+const ProjectPageSchema = z
+  .object({
+    items: z.array(ProjectSummarySchema),
+    total: z.number().int(),
+    page: z.number().int(),
+    per_page: z.number().int(),
+  })
+  .meta({ id: "ProjectPage" });
 const IfUnmodifiedHeaders = z.object({ "if-unmodified-since": z.string().max(100).optional() });
 const tags = ["projects"];
 
@@ -48,10 +55,11 @@ export function registerProjectRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "get",
       path: "/api/projects",
+      operationId: "listProjects",
       tags,
       summary: "List projects",
       query: ProjectListQuerySchema,
-      responses: { ...jsonResponse(ProjectPageSchema, "One page of projects"), ...errorResponses(422) },
+      responses: jsonResponse(ProjectPageSchema, "One page of projects"),
     },
     async (c, { query }) => c.json(await projects.list(query)),
   );
@@ -61,12 +69,13 @@ export function registerProjectRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "post",
       path: "/api/projects",
+      operationId: "createProject",
       tags,
       summary: "Create a project (or reactivate a soft-deleted one of the same name)",
       body: { schema: ProjectCreateSchema },
       responses: {
-        ...jsonResponse(ProjectSchema, "The created or reactivated project", 201),
-        ...errorResponses(400, 409, 413, 415, 422),
+        ...jsonResponse(Project, "The created or reactivated project", 201),
+        ...errorResponses(409),
       },
     },
     async (c, { body }) => withLastModified(c, await projects.create(body), 201),
@@ -77,10 +86,11 @@ export function registerProjectRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "get",
       path: "/api/projects/{id}",
+      operationId: "getProject",
       tags,
       summary: "One project with its prompts",
       params: IdParams,
-      responses: { ...jsonResponse(ProjectWithPromptsSchema, "The project"), ...errorResponses(404, 422) },
+      responses: { ...jsonResponse(ProjectWithPromptsSchema, "The project"), ...errorResponses(404) },
     },
     async (c, { params }) => withLastModified(c, await projects.get(params.id)),
   );
@@ -90,15 +100,13 @@ export function registerProjectRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "put",
       path: "/api/projects/{id}",
+      operationId: "updateProject",
       tags,
       summary: "Update a project; `If-Unmodified-Since` makes it fail with 409 when stale",
       params: IdParams,
       headers: IfUnmodifiedHeaders,
       body: { schema: ProjectUpdateSchema },
-      responses: {
-        ...jsonResponse(ProjectSchema, "The updated project"),
-        ...errorResponses(400, 404, 409, 413, 415, 422),
-      },
+      responses: { ...jsonResponse(Project, "The updated project"), ...errorResponses(404, 409) },
     },
     async (c, { params, headers, body }) =>
       withLastModified(
@@ -112,10 +120,11 @@ export function registerProjectRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "delete",
       path: "/api/projects/{id}",
+      operationId: "deleteProject",
       tags,
       summary: "Soft-delete a project and its prompts",
       params: IdParams,
-      responses: { "204": { description: "Deleted" }, ...errorResponses(404, 422) },
+      responses: { "204": { description: "Deleted" }, ...errorResponses(404) },
     },
     async (c, { params }) => {
       await projects.delete(params.id);
@@ -129,10 +138,11 @@ export function registerProjectRoutes(http: OpenAPIHono, deps: HttpDeps): void {
       {
         method: "post",
         path: `/api/projects/{id}/${action}`,
+        operationId: action === "archive" ? "archiveProject" : "unarchiveProject",
         tags,
         summary: action === "archive" ? "Archive a project (read-only)" : "Make an archived project active again",
         params: IdParams,
-        responses: { ...jsonResponse(ProjectSchema, "The project"), ...errorResponses(404, 409, 422) },
+        responses: { ...jsonResponse(Project, "The project"), ...errorResponses(404, 409) },
       },
       async (c, { params }) => withLastModified(c, await projects[action](params.id)),
     );
@@ -143,14 +153,12 @@ export function registerProjectRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "post",
       path: "/api/projects/{id}/prompts",
+      operationId: "addPrompt",
       tags,
       summary: "Add a prompt to a project",
       params: IdParams,
       body: { schema: PromptCreateSchema },
-      responses: {
-        ...jsonResponse(PromptSchema, "The new prompt", 201),
-        ...errorResponses(400, 404, 409, 413, 415, 422),
-      },
+      responses: { ...jsonResponse(Prompt, "The new prompt", 201), ...errorResponses(404, 409) },
     },
     async (c, { params, body }) => c.json(await projects.addPrompt(params.id, body), 201),
   );
@@ -161,14 +169,12 @@ export function registerProjectRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "put",
       path: "/api/projects/{id}/prompts/reorder",
+      operationId: "reorderPrompts",
       tags,
       summary: "Set the order of a project's prompts",
       params: IdParams,
       body: { schema: PromptReorderSchema },
-      responses: {
-        ...jsonResponse(z.array(PromptSchema), "The prompts in their new order"),
-        ...errorResponses(400, 404, 409, 413, 415, 422),
-      },
+      responses: { ...jsonResponse(z.array(Prompt), "The prompts in their new order"), ...errorResponses(404, 409) },
     },
     async (c, { params, body }) => c.json(await projects.reorderPrompts(params.id, body)),
   );
@@ -178,14 +184,12 @@ export function registerProjectRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "put",
       path: "/api/projects/{id}/prompts/{pid}",
+      operationId: "updatePrompt",
       tags,
       summary: "Update a prompt (a content change snapshots the previous version)",
       params: ProjectPromptParams,
       body: { schema: PromptUpdateSchema },
-      responses: {
-        ...jsonResponse(PromptSchema, "The updated prompt"),
-        ...errorResponses(400, 404, 409, 413, 415, 422),
-      },
+      responses: { ...jsonResponse(Prompt, "The updated prompt"), ...errorResponses(404, 409) },
     },
     async (c, { params, body }) => c.json(await projects.updatePrompt(params.id, params.pid, body)),
   );
@@ -195,10 +199,11 @@ export function registerProjectRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "delete",
       path: "/api/projects/{id}/prompts/{pid}",
+      operationId: "deletePrompt",
       tags,
       summary: "Delete a prompt",
       params: ProjectPromptParams,
-      responses: { "204": { description: "Deleted" }, ...errorResponses(404, 409, 422) },
+      responses: { "204": { description: "Deleted" }, ...errorResponses(404, 409) },
     },
     async (c, { params }) => {
       await projects.deletePrompt(params.id, params.pid);
@@ -211,10 +216,11 @@ export function registerProjectRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "get",
       path: "/api/projects/{id}/prompts/{pid}/versions",
+      operationId: "listPromptVersions",
       tags,
       summary: "Superseded versions of a prompt, newest first",
       params: ProjectPromptParams,
-      responses: { ...jsonResponse(z.array(PromptVersionSchema), "The versions"), ...errorResponses(404, 422) },
+      responses: { ...jsonResponse(z.array(PromptVersion), "The versions"), ...errorResponses(404) },
     },
     async (c, { params }) => c.json(await projects.promptVersions(params.id, params.pid)),
   );
@@ -224,21 +230,11 @@ export function registerProjectRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     {
       method: "get",
       path: "/api/projects/{id}/prompts/{pid}/forges",
+      operationId: "listPromptForges",
       tags,
       summary: "Optimizations linked to a prompt",
       params: ProjectPromptParams,
-      responses: {
-        ...jsonResponse(
-          z.object({
-            items: z.array(OptimizationRecordSchema),
-            total: z.number().int(),
-            page: z.number().int(),
-            per_page: z.number().int(),
-          }),
-          "The optimizations, newest first",
-        ),
-        ...errorResponses(404, 422),
-      },
+      responses: { ...jsonResponse(HistoryPage, "The optimizations, newest first"), ...errorResponses(404) },
     },
     async (c, { params }) => c.json(await projects.promptForges(params.id, params.pid)),
   );
