@@ -1,5 +1,5 @@
 // `npm run bench`: every measurement as one JSON line (name, value, unit, budget where one exists).
-// Select groups with BENCH=local,search,injection,http,providers (default: all).
+// Select groups with BENCH=local,search,injection,http,providers,web (default: all).
 import { runHistorySearchBench } from "./history-search.js";
 import { runLocalEngineBench } from "./local-engine.js";
 import { emit, type Figure } from "./stats.js";
@@ -18,6 +18,7 @@ const groups: Group[] = [
   { name: "http", run: async () => (await import("./http.js")).benchHistorySearch() },
   { name: "http", run: async () => (await import("./http.js")).benchStartup() },
   { name: "providers", run: async () => (await import("./providers.js")).runProviderBench() as Promise<Figure[]> },
+  { name: "web", run: async () => (await import("./web.js")).runWebBench() },
 ];
 
 const selected = (process.env.BENCH ?? "")

@@ -1,5 +1,9 @@
 // The views of the workbench: rail order, routes and lazy loaders (only Forge is in the first load).
 import type { Component } from "svelte";
+// Forge is the home: part of the first load, so it is interactive without a second round trip.
+import ForgeView from "../views/forge/ForgeView.svelte";
+
+const forgeModule = Promise.resolve({ default: ForgeView as Component });
 
 export interface ViewDef {
   id: string;
@@ -18,7 +22,7 @@ export const VIEWS: ViewDef[] = [
     path: "/",
     key: "1",
     description: "Write a prompt, see it linted live, forge it",
-    load: () => import("../views/forge/ForgeView.svelte"),
+    load: () => forgeModule,
   },
   {
     id: "history",
