@@ -41,7 +41,14 @@ export function createProjectService(deps: UseCaseDeps) {
 
   return {
     async list(raw: unknown) {
-      const query = parseInput(ProjectListQuerySchema, raw ?? {});
+      // REST hands over its query already parsed (include_archived a boolean); MCP and CLI the strings.
+      const input = (raw ?? {}) as Record<string, unknown>;
+      const query = parseInput(
+        ProjectListQuerySchema,
+        typeof input.include_archived === "boolean"
+          ? { ...input, include_archived: String(input.include_archived) }
+          : input,
+      );
       return projects().list(query);
     },
     async create(raw: unknown) {

@@ -73,6 +73,11 @@ describe("projects", () => {
     const archived = await s.json("POST", `/api/projects/${p.id}/archive`);
     expect(archived.status).toBe(200);
     expect(archived.body.status).toBe("archived");
+    const ids = async (query: string) =>
+      (await s.json("GET", `/api/projects?per_page=100${query}`)).body.items.map((x: { id: string }) => x.id);
+    expect(await ids("")).not.toContain(p.id);
+    expect(await ids("&include_archived=true")).toContain(p.id);
+    expect(await ids("&include_archived=0")).not.toContain(p.id);
     expect((await s.json("PUT", `/api/projects/${p.id}`, { description: "x" })).status).toBe(409);
     expect((await s.json("POST", `/api/projects/${p.id}/prompts`, { content: "Hello there" })).status).toBe(409);
     const again = await s.json("POST", `/api/projects/${p.id}/unarchive`);
