@@ -90,7 +90,7 @@ describeBrowser("Forge", () => {
     await page.waitForTimeout(400);
     await page.reload();
     await expect.poll(() => page.getByRole("textbox", { name: "Prompt" }).inputValue()).toBe("Second draft about owls");
-    await page.getByRole("tab", { name: /First draft/ }).click();
+    await page.getByRole("button", { name: /^First draft/ }).click();
     await expect.poll(() => page.getByRole("textbox", { name: "Prompt" }).inputValue()).toBe("First draft about cats");
     expectNoProblems(problems);
     await context.close();
