@@ -9,6 +9,7 @@ import {
   expectNoProblems,
   launchBrowser,
   openPage,
+  screenshot,
   startE2eServer,
 } from "./harness.js";
 
@@ -117,12 +118,13 @@ describeBrowser("sign-in with AUTH_TOKEN", () => {
     await server?.stop();
   });
 
-  it("refuses a wrong token, accepts the right one, signs out, and keeps the draft", async () => {
+  it("refuses a wrong token, accepts the right one (an HttpOnly session cookie) and signs out", async () => {
     const { page, context, problems } = await openPage(browser, `${server.url}/`, {
       // The refused sign-in and the signed-out probes answer 401 by design.
       allowErrors: [/401/],
     });
     await page.getByRole("heading", { name: "Sign in to PromptForge" }).waitFor();
+    await screenshot(page, "sign-in", { both: true });
     await page.getByLabel("API token").fill("wrong-token");
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("alert").filter({ hasText: /token/i }).waitFor();
@@ -137,6 +139,25 @@ describeBrowser("sign-in with AUTH_TOKEN", () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("heading", { name: "Sign in to PromptForge" }).waitFor();
     expect(problems.errors.filter((e) => !/401/.test(e))).toEqual([]);
+    await context.close();
+  });
+
+  it("shows the sign-in screen when the session expires, and keeps the draft prompt", async () => {
+    const { page, context } = await openPage(browser, `${server.url}/`, { allowErrors: [/401/] });
+    await page.getByLabel("API token").fill(token);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("textbox", { name: "Prompt" }).fill("A draft that must survive the expiry");
+    // The session ends server-side (as when it expires): the next API call answers 401.
+    await context.clearCookies();
+    await page.getByRole("navigation", { name: "Views" }).getByRole("link", { name: "History" }).click();
+    await page.getByText("Your session has expired").waitFor();
+    await page.getByLabel("API token").fill(token);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("navigation", { name: "Views" }).getByRole("link", { name: "Forge", exact: true }).click();
+    await expect
+      .poll(() => page.getByRole("textbox", { name: "Prompt" }).inputValue())
+      .toBe("A draft that must survive the expiry");
+    await screenshot(page, "signed-in-after-expiry");
     await context.close();
   });
 });
