@@ -27,6 +27,7 @@ export class SettingsState {
   #busy = $state.raw<ReadonlyMap<string, "save" | "validate" | "delete">>(new Map());
   #validations = $state.raw<ReadonlyMap<string, KeyValidation | { error: Problem }>>(new Map());
   #status = $state("");
+  #emitting = false;
 
   get providers() {
     return this.#providers;
@@ -166,10 +167,20 @@ export class SettingsState {
     }
   }
 
+  /** Another view changed the providers: reload (our own events are skipped, we reload already). */
+  externalChange(): void {
+    if (!this.#emitting) void this.load();
+  }
+
   async #changed(): Promise<void> {
     await this.load();
     void health.poll();
-    emit("providers-changed", {});
+    this.#emitting = true;
+    try {
+      emit("providers-changed", {});
+    } finally {
+      this.#emitting = false;
+    }
   }
 
   #setBusy(name: string, what: "save" | "validate" | "delete" | undefined): void {
