@@ -171,6 +171,7 @@ class ActivityFeed {
 
   #onState(state: { connected: boolean; retryInMs: number | null; error: ApiError | null }): void {
     if (state.connected) {
+      if (this.#connection === "reconnecting") void this.#checkRestart();
       this.#connection = "live";
       this.#retryAt = null;
       this.#error = null;
@@ -184,6 +185,26 @@ class ActivityFeed {
     } else {
       this.#connection = "reconnecting";
       this.#retryAt = Date.now() + state.retryInMs;
+    }
+  }
+
+  /**
+   * After a reconnect: if the server's newest event id is below the one we resume from, the server
+   * restarted (its ids start again) and would skip every event up to our old id. Start afresh.
+   */
+  async #checkRestart(): Promise<void> {
+    const controller = this.#controller;
+    const resumeFrom = Number(this.#lastEventId ?? 0);
+    if (!controller || !resumeFrom) return;
+    try {
+      const status = await fetchMcpStatus(controller.signal);
+      if ((status.last_event_id ?? 0) >= resumeFrom || this.#controller !== controller) return;
+      this.#lastEventId = null;
+      this.#liveAfter = null;
+      this.#running = []; // calls of the previous server process never finish
+      this.reconnect();
+    } catch {
+      // Keep the feed as it is; the next reconnect checks again.
     }
   }
 
