@@ -202,7 +202,12 @@ describeBrowser("projects view", () => {
     expect(profile.code_snippets).toBeUndefined();
 
     await expectAccessible(page);
+    // The shell scrolls inside <main>: grow the viewport to the page so the shot shows all of it.
+    const height = await page.evaluate(() => document.getElementById("main")!.scrollHeight + 60);
+    await page.setViewportSize({ width: 1280, height: Math.min(height, 4000) });
+    for (const dismiss of await page.getByRole("button", { name: "Dismiss notification" }).all()) await dismiss.click();
     await screenshot(page, "project-detail", { both: true });
+    await page.setViewportSize({ width: 1280, height: 860 });
     expectNoProblems(problems);
 
     // "Forge this prompt" opens Forge.
