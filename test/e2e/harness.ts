@@ -226,16 +226,31 @@ export async function expectAccessible(page: Page): Promise<void> {
   expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
 }
 
-/** Writes test-results/<name>-<light|dark>.png (and the other theme too when `both` is set). */
+/**
+ * Writes test-results/<name>-<light|dark>.png (and the other theme too when `both` is set). The app
+ * scrolls inside <main>, so the window is made as tall as the content for the shot, then restored.
+ */
 export async function screenshot(page: Page, name: string, options: { both?: boolean } = {}): Promise<void> {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  const current = (await page.evaluate(() => document.documentElement.dataset.theme)) ?? "light";
-  await page.screenshot({ path: path.join(RESULTS_DIR, `${name}-${current}.png`), fullPage: true });
-  if (options.both) {
-    const other = current === "dark" ? "light" : "dark";
-    await page.emulateMedia({ colorScheme: other });
-    await page.waitForFunction((t) => document.documentElement.dataset.theme === t, other);
-    await page.screenshot({ path: path.join(RESULTS_DIR, `${name}-${other}.png`), fullPage: true });
-    await page.emulateMedia({ colorScheme: current as "light" | "dark" });
+  const viewport = page.viewportSize() ?? { width: 1280, height: 860 };
+  const contentHeight = await page.evaluate(() => {
+    const main = document.querySelector("main");
+    const extra = main ? main.scrollHeight - main.clientHeight : 0;
+    return Math.ceil(window.innerHeight + Math.max(0, extra));
+  });
+  const tall = Math.min(6000, Math.max(viewport.height, contentHeight));
+  if (tall !== viewport.height) await page.setViewportSize({ width: viewport.width, height: tall });
+  try {
+    const current = (await page.evaluate(() => document.documentElement.dataset.theme)) ?? "light";
+    await page.screenshot({ path: path.join(RESULTS_DIR, `${name}-${current}.png`), fullPage: true });
+    if (options.both) {
+      const other = current === "dark" ? "light" : "dark";
+      await page.emulateMedia({ colorScheme: other });
+      await page.waitForFunction((t) => document.documentElement.dataset.theme === t, other);
+      await page.screenshot({ path: path.join(RESULTS_DIR, `${name}-${other}.png`), fullPage: true });
+      await page.emulateMedia({ colorScheme: current as "light" | "dark" });
+    }
+  } finally {
+    if (tall !== viewport.height) await page.setViewportSize(viewport);
   }
 }
