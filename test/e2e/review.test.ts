@@ -130,6 +130,7 @@ describeBrowser("review view", () => {
     // The shell scrolls inside <main>: a tall viewport shows the whole view in the screenshot.
     await page.setViewportSize({ width: 1280, height: 2100 });
     await screenshot(page, "review", { both: true });
+    await page.waitForFunction(() => document.documentElement.dataset.theme === "light");
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, "review-phone");
     await context.close();
@@ -178,6 +179,24 @@ describeBrowser("review view", () => {
     expect(saved.id).toBe(record.id);
     await dialog.getByRole("button", { name: "Close" }).click();
     await expect.poll(() => dialog.isVisible()).toBe(false);
+    expectNoProblems(problems);
+    await context.close();
+  });
+
+  it("iterates: edits the optimized prompt and hands it to Forge, linked to this record", async () => {
+    const { page, context, problems } = await openReview(`/r/${record.id}`);
+    await page.getByRole("button", { name: "Iterate" }).click();
+    const dialog = page.getByRole("dialog", { name: "Iterate on the result" });
+    const text = dialog.getByRole("textbox", { name: "Prompt to forge again" });
+    await expect.poll(() => text.inputValue()).toBe(record.optimized_prompt);
+    const edited = `${record.optimized_prompt}\n- Mention that it keeps drinks cold for 24 hours.`;
+    await text.fill(edited);
+    await dialog.getByRole("button", { name: "Forge again" }).click();
+    await expect.poll(() => new URL(page.url()).hash).toBe("#/");
+    await expect.poll(() => page.getByRole("textbox", { name: "Prompt" }).inputValue()).toBe(edited);
+    await expect
+      .poll(() => page.getByRole("link", { name: "an earlier result" }).getAttribute("href"))
+      .toBe(`#/r/${record.id}`);
     expectNoProblems(problems);
     await context.close();
   });
@@ -251,6 +270,7 @@ describeBrowser("review view", () => {
     await expectAccessible(page);
     await page.setViewportSize({ width: 1280, height: 1500 });
     await screenshot(page, "review-compare", { both: true });
+    await page.waitForFunction(() => document.documentElement.dataset.theme === "light");
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, "review-compare-phone");
     await context.close();

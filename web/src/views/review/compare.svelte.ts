@@ -39,18 +39,18 @@ export function winnerReason(entries: CompareEntry[]): string | null {
   const { winner, tie } = result;
   const v = winner.validation!;
   const others = entries.filter((e) => e !== winner && e.validation);
-  if (others.length === 0) return `${winner.row.strategy} is the only scored result (overall ${score(v.overall)}).`;
+  if (others.length === 0) return `The only scored result (overall ${score(v.overall)}).`;
   const runnerUp = [...others].sort((a, b) => b.validation!.overall - a.validation!.overall)[0]!;
   if (tie) {
     const f = DIMENSION_LABELS.faithfulness.toLowerCase();
     return (
-      `${winner.row.strategy} scored best: tied on overall ${score(v.overall)} with ${runnerUp.row.strategy}, ` +
-      `and ahead on ${f} (${score(v.optimized_scores.faithfulness)} vs ${score(runnerUp.validation!.optimized_scores.faithfulness)}).`
+      `Tied on overall ${score(v.overall)} with ${runnerUp.row.strategy}, and ahead on ${f} ` +
+      `(${score(v.optimized_scores.faithfulness)} vs ${score(runnerUp.validation!.optimized_scores.faithfulness)}).`
     );
   }
   return (
-    `${winner.row.strategy} scored best: the highest overall, ${score(v.overall)} ` +
-    `(next: ${runnerUp.row.strategy} with ${score(runnerUp.validation!.overall)}).`
+    `The highest overall, ${score(v.overall)} (next: ${runnerUp.row.strategy} with ` +
+    `${score(runnerUp.validation!.overall)}; ties go to the more faithful rewrite).`
   );
 }
 
