@@ -12,6 +12,7 @@ import { createMemoryEventBus } from "../src/events/bus.js";
 import type { McpActivity } from "../src/events/mcp-activity.js";
 import { createMcpActivityRoutes } from "../src/mcp/activity-routes.js";
 import { createHttpApp } from "../src/server/app.js";
+import { mountMcpActivityRoutes } from "../src/server/mcp-activity.js";
 import { buildOpenApiDocument } from "../src/server/openapi.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -27,10 +28,10 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
     const { http, security } = createHttpApp(app, {
       mount: (h, a) => {
         const routes = createMcpActivityRoutes({ bus: createMemoryEventBus<McpActivity>(), secret: a.internalSecret });
-        h.route("/", routes.app);
+        mountMcpActivityRoutes(h, routes); // the routes and their OpenAPI operations, as serve mounts them
       },
     });
-    const doc = buildOpenApiDocument(http, "0.0.0") as Record<string, unknown>;
+    const doc = buildOpenApiDocument(http, "0.0.0");
     await security.close();
     return JSON.parse(JSON.stringify(doc));
   } finally {

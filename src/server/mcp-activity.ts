@@ -24,8 +24,9 @@ export const McpActivityEvent = McpActivitySchema.extend({
  * extension, which is not on every zod instance a process may load.
  */
 function activityEventComponent(): Record<string, unknown> {
-  const { $schema: _dialect, ...schema } = z.toJSONSchema(McpActivityEvent, { io: "output" }) as Record<string, unknown>;
-  return schema;
+  const schema = z.toJSONSchema(McpActivityEvent, { io: "output" }) as Record<string, unknown>;
+  const { $schema: _dialect, ...component } = schema;
+  return component;
 }
 
 export const McpStatus = z

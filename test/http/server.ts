@@ -4,6 +4,10 @@ import os from "node:os";
 import path from "node:path";
 import { type App, createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
+import { createMemoryEventBus } from "../../src/events/bus.js";
+import type { McpActivity, McpActivityBus } from "../../src/events/mcp-activity.js";
+import { createMcpActivityRoutes } from "../../src/mcp/activity-routes.js";
+import { mountMcpActivityRoutes } from "../../src/server/mcp-activity.js";
 import { type RunningServer, startServer } from "../../src/server/serve.js";
 import { installSlowEngine } from "../helpers/slow-engine.js";
 
@@ -12,6 +16,8 @@ export interface TestServer {
   app: App;
   server: RunningServer;
   dataDir: string;
+  /** The MCP activity bus, when started with `mcpActivity: true`. */
+  activityBus?: McpActivityBus;
   /** fetch relative to the server URL. */
   fetch(pathname: string, init?: RequestInit): Promise<Response>;
   /** JSON request helper: sends `body` as JSON and parses a JSON answer. */
@@ -31,6 +37,8 @@ export interface TestServerOptions {
   /** Per-stage delay of the engine in ms (0 = the plain local engine). */
   engineDelayMs?: number;
   shutdownTimeoutMs?: number;
+  /** Mount the MCP activity routes (/api/mcp/events, /api/mcp/status) as `promptforge serve` does. */
+  mcpActivity?: boolean;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -49,11 +57,21 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const app = await createApp(config, { logDestination: 2 });
   if (options.engineDelayMs) installSlowEngine(app, options.engineDelayMs);
+  const activityBus = options.mcpActivity ? createMemoryEventBus<McpActivity>() : undefined;
+  let closeActivity = () => {};
   const server = await startServer({
     config,
     app,
     heartbeatMs: options.heartbeatMs,
     shutdownTimeoutMs: options.shutdownTimeoutMs,
+    mount: activityBus
+      ? (http, a) => {
+          const routes = createMcpActivityRoutes({ bus: activityBus, secret: a.internalSecret });
+          closeActivity = () => routes.close();
+          mountMcpActivityRoutes(http, routes);
+        }
+      : undefined,
+    beforeClose: async () => closeActivity(),
   });
   const doFetch = (pathname: string, init?: RequestInit) => fetch(`${server.url}${pathname}`, init);
   let closed = false;
@@ -62,6 +80,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     app,
     server,
     dataDir,
+    activityBus,
     fetch: doFetch,
     async json(method, pathname, body, headers = {}) {
       const res = await doFetch(pathname, {

@@ -65,7 +65,9 @@ export function registerAuthRoutes(http: OpenAPIHono, deps: HttpDeps, sessions: 
           description: "Signed in; the `pf_session` cookie is set (when the server has `AUTH_TOKEN`)",
           headers: { "Set-Cookie": { description: "The HttpOnly session cookie", schema: { type: "string" } } },
         },
-        "401": errorResponse(401, "The token does not match `AUTH_TOKEN` (`unauthorized`)"),
+        "401": errorResponse(401, "The token does not match `AUTH_TOKEN` (`unauthorized`)", {
+          "WWW-Authenticate": { description: '`Bearer realm="promptforge"`', schema: { type: "string" } },
+        }),
       },
     },
     (c, { body }) => {
