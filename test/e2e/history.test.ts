@@ -206,6 +206,7 @@ describeBrowser("History view", () => {
     await page.getByRole("link", { name: "Forge your first prompt" }).waitFor();
     expect(await page.getByRole("button", { name: "Import a backup" }).count()).toBe(1);
     expect(await page.getByRole("table").count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Export JSON Lines" }).count()).toBe(0);
     await expectAccessible(page);
     await screenshot(page, "history-empty", { both: true });
     await page.getByRole("link", { name: "Forge your first prompt" }).click();
@@ -240,6 +241,7 @@ describeBrowser("History view: running optimizations", () => {
       const { page, problems, context } = await openPage(browser, `${server.url}/#/history`, TEMP);
       const running = page.getByRole("region", { name: /Running now/ });
       await running.getByRole("link", { name: /haiku about slow servers/ }).waitFor();
+      await screenshot(page, "history-running");
       await running.getByRole("button", { name: /^Cancel/ }).click();
       await expect
         .poll(async () => (await server.api("GET", `/api/optimize/${id}`)).body.status, { timeout: 5000 })
