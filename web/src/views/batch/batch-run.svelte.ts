@@ -23,6 +23,7 @@ const SKEW_MS = 5000;
 
 type Phase = "idle" | "starting" | "running" | "cancelling" | "done" | "cancelled" | "failed";
 
+const NEVER_STARTED = "never started";
 const norm = (s: string) => s.replace(/\s+/g, " ").trim();
 
 export class BatchRun {
@@ -142,10 +143,12 @@ export class BatchRun {
     this.#stopPoll();
     // The server marks the in-flight runs cancelled at their next step and records the waiting
     // prompts as cancelled too; give it a moment, then read the final states.
+    // Prompts that had not started get their (cancelled) record a moment later: look again a
+    // couple of times before calling them "never started".
     for (let attempt = 0; attempt < 6; attempt++) {
       await new Promise((r) => setTimeout(r, attempt === 0 ? 400 : 700));
-      const settled = await this.#reconcile();
-      if (settled) break;
+      const { running, unmatched } = await this.#reconcile();
+      if (!running && (unmatched === 0 || attempt >= 2)) break;
     }
     this.#phase = "cancelled";
     emit("history-changed", { reason: "batch-cancelled" });
@@ -181,12 +184,14 @@ export class BatchRun {
   }
 
   /**
-   * Reads the records of the unfinished rows from the history (matched by prompt text, created
-   * since the batch started). Returns true when no matched record is still running.
+   * Reads the records of the unfinished rows (and of those not found yet) from the history,
+   * matched by prompt text among records created since the batch started. Says whether a matched
+   * record is still running and how many rows have no record.
    */
-  async #reconcile(): Promise<boolean> {
-    const open = this.#items.filter((i) => !FINAL_STATES.includes(i.state));
-    if (open.length === 0) return true;
+  async #reconcile(): Promise<{ running: boolean; unmatched: number }> {
+    const isOpen = (i: BatchItem) => !FINAL_STATES.includes(i.state) || i.note === NEVER_STARTED;
+    const open = this.#items.filter(isOpen);
+    if (open.length === 0) return { running: false, unmatched: 0 };
     let records: BatchRecord[];
     try {
       const page = await unwrap(
@@ -197,16 +202,18 @@ export class BatchRun {
       records = page.items.filter((r) => new Date(r.created_at).getTime() >= this.#startedAt - SKEW_MS);
     } catch (error) {
       reportError(error, "Could not read the final states of the batch");
-      return true;
+      return { running: false, unmatched: 0 };
     }
-    const matches = this.#match(records, (i) => !FINAL_STATES.includes(i.state));
-    let settled = true;
+    const matches = this.#match(records, isOpen);
+    let running = false;
+    let unmatched = 0;
     for (const item of open) {
       const record = matches.get(item.index);
       if (!record) {
-        this.#update(item.index, { state: "cancelled", note: "never started" });
+        unmatched++;
+        this.#update(item.index, { state: "cancelled", note: NEVER_STARTED });
       } else if (record.status === "running" || record.status === "pending") {
-        settled = false;
+        running = true;
         this.#update(item.index, { state: "running", record });
       } else {
         const state =
@@ -214,12 +221,12 @@ export class BatchRun {
         this.#update(item.index, {
           state,
           record,
-          note: "read from the history",
+          note: null,
           error: record.error_message ? { code: record.status, message: record.error_message } : null,
         });
       }
     }
-    return settled;
+    return { running, unmatched };
   }
 
   /** Pairs rows with records by prompt text (each record used once; ids already known are kept). */

@@ -22,7 +22,7 @@ export interface BatchItem {
   state: ItemState;
   record: BatchRecord | null;
   error: { code: string; message: string } | null;
-  /** Found only after a cancel (the stream was gone): how the final state was learned. */
+  /** A remark on the final state ("never started" after a cancel). */
   note: string | null;
 }
 
