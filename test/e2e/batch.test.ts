@@ -92,11 +92,21 @@ describeBrowser("Batch view", () => {
     await context.close();
   });
 
-  it("reports a bad JSON Lines line by number and sends nothing", async () => {
+  it("reports a bad line of an uploaded JSON Lines file by number and sends nothing", async () => {
     const { page, problems, context } = await openPage(browser, `${server.url}/#/batch`);
-    await page
-      .getByLabel("Prompts")
-      .fill(['{"prompt": "explain recursion"}', '{"prompt": "plan a trip", ', '{"title": "no prompt"}'].join("\n"));
+    const jsonl = [
+      '{"prompt": "explain recursion", "title": "Recursion"}',
+      '{"prompt": "plan a trip", ',
+      '{"title": "no prompt"}',
+    ];
+    await page.getByLabel("Upload a .txt or .jsonl file").setInputFiles({
+      name: "prompts.jsonl",
+      mimeType: "application/x-ndjson",
+      buffer: Buffer.from(jsonl.join("\n")),
+    });
+    await poll(() => page.getByLabel("Prompts").inputValue()).toContain("plan a trip");
+    await page.getByText("1 prompt · JSON Lines · from prompts.jsonl").waitFor();
+    await page.getByText(/Per-line fields “title” are not sent/).waitFor();
     const alert = page.getByRole("alert").filter({ hasText: "Nothing is sent" });
     await alert.getByText(/^Line 2: not valid JSON/).waitFor();
     await alert.getByText(/^Line 3: needs a non-empty "prompt" string/).waitFor();
