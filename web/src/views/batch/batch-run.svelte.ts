@@ -33,6 +33,7 @@ export class BatchRun {
   #controller: AbortController | null = null;
   #startedAt = 0;
   #pollTimer: ReturnType<typeof setTimeout> | undefined;
+  #pollFailed = false;
 
   get items() {
     return this.#items;
@@ -81,6 +82,7 @@ export class BatchRun {
     const controller = new AbortController();
     this.#controller = controller;
     this.#startedAt = Date.now();
+    this.#pollFailed = false;
     this.#error = null;
     this.#items = prompts.map((prompt, index) => ({
       index,
@@ -179,7 +181,9 @@ export class BatchRun {
       const matches = this.#match(page.items, (i) => i.state === "queued" || i.state === "running");
       for (const [index, record] of matches) this.#update(index, { state: "running", record });
     } catch (error) {
-      if (!isAbort(error)) reportError(error, "Could not read the running prompts");
+      // Once per run: the rows still update from the stream.
+      if (!isAbort(error) && !this.#pollFailed) reportError(error, "Could not read the running prompts");
+      this.#pollFailed = true;
     }
   }
 

@@ -24,6 +24,7 @@ export class HistoryState {
   #strategies = $state.raw<StrategyInfo[]>([]);
   #status = $state("");
   #filters: HistoryFilters | null = null;
+  #runningFailed = false;
   #controller: AbortController | null = null;
 
   get items() {
@@ -146,9 +147,12 @@ export class HistoryState {
       );
       const before = this.#running.map((r) => r.id).join();
       this.#running = page.items;
+      this.#runningFailed = false;
       return before !== page.items.map((r) => r.id).join();
     } catch (error) {
-      if (!isAbort(error)) reportError(error, "Could not load the running optimizations");
+      // Reported once per failure streak: the poll keeps trying every few seconds.
+      if (!isAbort(error) && !this.#runningFailed) reportError(error, "Could not load the running optimizations");
+      this.#runningFailed = true;
       return false;
     }
   }
