@@ -72,17 +72,22 @@ const CLICK_SCRIPT = `(async () => {
 function buildWebDir(): string {
   const out = path.join(root, ".tmp", `bench-web-${process.pid}`);
   const vite = path.join(root, "node_modules", "vite", "bin", "vite.js");
-  execFileSync(process.execPath, [vite, "build", "--config", "web/vite.config.ts", "--logLevel", "error", "--bypass-lock"], {
-    cwd: root,
-    env: { ...process.env, WEB_OUT_DIR: out },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  execFileSync(
+    process.execPath,
+    [vite, "build", "--config", "web/vite.config.ts", "--logLevel", "error", "--bypass-lock"],
+    {
+      cwd: root,
+      env: { ...process.env, WEB_OUT_DIR: out },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   return out;
 }
 
 export async function runWebBench(): Promise<Figure[]> {
   const executable = chromiumPath();
-  if (!executable) return [{ name: "web.skipped", value: 1, unit: "flag", message: "no Chromium at /usr/bin/chromium" }];
+  if (!executable)
+    return [{ name: "web.skipped", value: 1, unit: "flag", message: "no Chromium at /usr/bin/chromium" }];
   const webDir = buildWebDir();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pf-bench-web-"));
   const config = loadConfig({

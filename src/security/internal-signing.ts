@@ -177,7 +177,8 @@ export function createSignedFetch(
     });
     return doFetch(url, {
       method,
-      body: init.body,
+      // (The cast keeps the type valid under the DOM library too, where BodyInit is narrower.)
+      body: init.body as RequestInit["body"],
       headers: { ...init.headers, ...signed },
       signal: init.signal,
     });

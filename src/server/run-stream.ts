@@ -107,12 +107,17 @@ export function streamBatch(
   start: (options: {
     signal: AbortSignal;
     onItem: (result: BatchItemResult, done: number, total: number) => void;
+    emit: (index: number) => EmitEvent;
   }) => Promise<BatchSummary>,
 ): Response {
   const { controller, stream, shuttingDown } = openRunStream(c, deps);
   start({
     signal: controller.signal,
     onItem: (result, done, total) => stream.send("progress", { ...result, done, total }),
+    // Each item's stage changes, so a client can show which stage every prompt is in.
+    emit: (index) => (event) => {
+      if (event.type === "stage") stream.send("item_stage", { index, ...event.data });
+    },
   }).then(
     (summary) => {
       if (shuttingDown()) {

@@ -153,8 +153,9 @@ describeBrowser("Batch view: cancel", () => {
     const { page, problems, context } = await openPage(browser, `${server.url}/#/batch`);
     await page.getByLabel("Prompts").fill(PROMPTS.join("\n"));
     await page.getByRole("button", { name: "Run batch (3)" }).click();
-    // One at a time: the first prompt shows as running once the view sees its record.
+    // One at a time: the first prompt shows as running, with the stage the stream says it is in.
     await withState(page, "running").first().waitFor({ timeout: 10_000 });
+    await page.locator("[data-item-stage]").first().waitFor({ timeout: 10_000 });
     await page.getByRole("button", { name: "Cancel", exact: true }).click();
     await page.getByText(/^Cancelled: 0 completed, 3 cancelled/).waitFor({ timeout: 15_000 });
     expect(await withState(page, "cancelled").count()).toBe(3);

@@ -23,11 +23,15 @@ export default function setup(project: TestProject): () => void {
   }
   const outDir = path.join(root, ".tmp", `web-${process.pid}`);
   const vite = path.join(root, "node_modules", "vite", "bin", "vite.js");
-  execFileSync(process.execPath, [vite, "build", "--config", "web/vite.config.ts", "--logLevel", "error", "--bypass-lock"], {
-    cwd: root,
-    env: { ...process.env, WEB_OUT_DIR: outDir },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  execFileSync(
+    process.execPath,
+    [vite, "build", "--config", "web/vite.config.ts", "--logLevel", "error", "--bypass-lock"],
+    {
+      cwd: root,
+      env: { ...process.env, WEB_OUT_DIR: outDir },
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
   project.provide("webDir", outDir);
   return () => fs.rmSync(outDir, { recursive: true, force: true });
 }

@@ -202,9 +202,26 @@ describe("POST /api/optimize/batch", () => {
       prompts: ["Summarize the report.", "Write a haiku about rain."],
     });
     expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
-    expect(names(events)).toEqual(["progress", "progress", "complete"]);
-    expect(events[1]?.data).toMatchObject({ done: 2, total: 2 });
-    expect(events[2]?.data).toMatchObject({ total: 2, completed: 2, failed: 0 });
+    const outline = names(events).filter((n) => n !== "item_stage");
+    expect(outline).toEqual(["progress", "progress", "complete"]);
+    const progress = events.filter((e) => e.event === "progress");
+    expect(progress[1]?.data).toMatchObject({ done: 2, total: 2 });
+    expect(events.at(-1)?.data).toMatchObject({ total: 2, completed: 2, failed: 0 });
+    // Every item reports its four stages starting and completing, before its own progress event.
+    const stages = events.filter((e) => e.event === "item_stage").map((e) => e.data);
+    for (const index of [0, 1]) {
+      const mine = stages.filter((d) => d.index === index);
+      expect(mine.map((d) => `${d.stage}:${d.status}`)).toEqual([
+        "analyze:started",
+        "analyze:completed",
+        "strategy:started",
+        "strategy:completed",
+        "optimize:started",
+        "optimize:completed",
+        "validate:started",
+        "validate:completed",
+      ]);
+    }
   });
 
   it("rejects an empty or oversized batch with 422", async () => {

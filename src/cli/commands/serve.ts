@@ -81,7 +81,9 @@ export async function serveUntilSignal(options: ServeOptions): Promise<number> {
     }
   }
   log.info({ url: server.url, engine: await server.app.deps.providers.defaultEngine() }, "listening");
-  io.stderr.write(`PromptForge listening on ${server.url}  (open it in a browser for the workbench; API reference: ${server.url}/docs)\n`);
+  io.stderr.write(
+    `PromptForge listening on ${server.url}  (open it in a browser for the workbench; API reference: ${server.url}/docs)\n`,
+  );
 
   const signals = options.signals ?? ["SIGINT", "SIGTERM"];
   let received: NodeJS.Signals | undefined;

@@ -73,7 +73,8 @@ export function registerOptimizeRoutes(http: OpenAPIHono, deps: HttpDeps): void 
       tags: ["optimize"],
       summary: "Optimize 1–20 prompts",
       description:
-        "Returns a JSON summary, or with `Accept: text/event-stream` streams one `progress` event per finished " +
+        "Returns a JSON summary, or with `Accept: text/event-stream` streams `item_stage` events as each item's " +
+        "stages start and finish ({index, stage, status, iteration}), one `progress` event per finished " +
         "item ({index, status, record | error, done, total}) and a final `complete` event carrying the summary. " +
         "One failure never stops the rest.",
       body: { schema: BatchRequestSchema },

@@ -100,7 +100,7 @@ export interface paths {
         put?: never;
         /**
          * Optimize 1–20 prompts
-         * @description Returns a JSON summary, or with `Accept: text/event-stream` streams one `progress` event per finished item ({index, status, record | error, done, total}) and a final `complete` event carrying the summary. One failure never stops the rest.
+         * @description Returns a JSON summary, or with `Accept: text/event-stream` streams `item_stage` events as each item's stages start and finish ({index, stage, status, iteration}), one `progress` event per finished item ({index, status, record | error, done, total}) and a final `complete` event carrying the summary. One failure never stops the rest.
          */
         post: operations["optimizeBatch"];
         delete?: never;
@@ -618,10 +618,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mcp/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live MCP activity feed (Server-Sent Events)
+         * @description A `text/event-stream` of MCP tool-call activity from every transport (Streamable HTTP in this process, stdio processes through the signed internal webhook). It opens with a `: connected` comment; each event has `id:` (increasing), `event:` (`tool_start`, `tool_progress`, `tool_complete` or `tool_error`) and a JSON `data:` that is a `McpActivityEvent`; a `: ping` comment keeps idle connections open (every 15 s). Without `Last-Event-ID` the newest 100 buffered events are replayed first; with it, the buffered events after that id. A client that falls 1 000 events behind is disconnected and resumes with `Last-Event-ID`. Served by `promptforge serve`, which always mounts the MCP activity feed, also when its MCP server did not start (stdio clients still report here). An API started without that mount has no such route and does not list it in its document.
+         */
+        get: operations["streamMcpEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mcp/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * State of the MCP server, its sessions and the latest activity
+         * @description Served by `promptforge serve`, which always mounts the MCP activity feed, also when its MCP server did not start (stdio clients still report here). An API started without that mount has no such route and does not list it in its document.
+         */
+        get: operations["getMcpStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description One MCP tool-call event (`tool_start`, `tool_progress`, `tool_complete`, `tool_error`), the `data:` of an `/api/mcp/events` event whose `event:` is its `type` */
+        McpActivityEvent: {
+            /** @enum {string} */
+            type: "tool_start" | "tool_progress" | "tool_complete" | "tool_error";
+            call_id: string;
+            tool: string;
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            transport: "http" | "stdio";
+            client?: string;
+            input?: string;
+            progress?: number;
+            total?: number;
+            message?: string;
+            summary?: string;
+            duration_ms?: number;
+            optimization_id?: string;
+            /** @description Same as the SSE `id:`; send it back as `Last-Event-ID` */
+            id: number;
+        };
         Health: {
             /** @enum {string} */
             status: "ok" | "degraded";
@@ -1045,6 +1106,24 @@ export interface components {
             /** @description Where the JSON goes; null for commands */
             file: string | null;
             content: string;
+        };
+        McpStatus: {
+            /** @description Whether this process's MCP Streamable HTTP server is running */
+            running: boolean;
+            /** @description Its endpoint, e.g. http://127.0.0.1:8001/mcp; null when not running */
+            url: string | null;
+            /** @enum {string|null} */
+            transport: "streamable-http" | null;
+            /** @description Whether /mcp needs MCP_AUTH_TOKEN; null when not running */
+            auth_required: boolean | null;
+            sessions: number;
+            active_calls: number;
+            /** @description ISO time of the newest activity, any transport */
+            last_activity_at: string | null;
+            /** @description Id of the newest event on the feed */
+            last_event_id: number | null;
+            /** @description Open `/api/mcp/events` connections */
+            feed_subscribers: number;
         };
     };
     responses: never;
@@ -4534,6 +4613,8 @@ export interface operations {
             /** @description The token does not match `AUTH_TOKEN` (`unauthorized`) */
             401: {
                 headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5175,6 +5256,137 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["McpClientConfig"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    streamMcpEvents: {
+        parameters: {
+            query?: {
+                /** @description For clients that cannot set headers; `Last-Event-ID` wins when both are sent */
+                last_event_id?: string;
+            };
+            header?: {
+                /** @description Resume after this event id (digits; any other value is ignored) */
+                "last-event-id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream (data of each event: `#/components/schemas/McpActivityEvent`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many open feeds (50) (`unavailable`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait (5) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMcpStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description MCP state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpStatus"];
                 };
             };
             /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */

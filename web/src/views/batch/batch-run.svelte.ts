@@ -1,5 +1,5 @@
-// One batch run: a row per prompt fed by the batch SSE stream (`progress` per finished item, then
-// `complete`), running rows learned from the running records, and Cancel, which aborts the stream.
+// One batch run: a row per prompt fed by the batch SSE stream (`item_stage` as each item's stages
+// start and finish, `progress` per finished item, then `complete`), and Cancel, which aborts the stream.
 // The server then cancels what is left (each unfinished prompt ends as a `cancelled` record); the
 // final states are read back from the history, since the stream is gone.
 import { api, unwrap } from "../../api/client";
@@ -15,11 +15,14 @@ import {
   FINAL_STATES,
 } from "./types";
 
-/** Running records are polled this often while a batch runs (the API allows 60 requests a minute). */
-const RUNNING_POLL_MS = 3000;
-const FIRST_POLL_MS = 400;
 /** Clock tolerance when matching records created by this batch. */
 const SKEW_MS = 5000;
+
+interface ItemStage {
+  index: number;
+  stage: string;
+  status: "started" | "completed";
+}
 
 type Phase = "idle" | "starting" | "running" | "cancelling" | "done" | "cancelled" | "failed";
 
@@ -32,8 +35,6 @@ export class BatchRun {
   #error = $state<{ code: string; message: string } | null>(null);
   #controller: AbortController | null = null;
   #startedAt = 0;
-  #pollTimer: ReturnType<typeof setTimeout> | undefined;
-  #pollFailed = false;
 
   get items() {
     return this.#items;
@@ -77,12 +78,19 @@ export class BatchRun {
     });
   }
 
+  #stage(event: ItemStage): void {
+    const item = this.#items.find((i) => i.index === event.index);
+    if (!item || FINAL_STATES.includes(item.state)) return;
+    const order = ["analyze", "strategy", "optimize", "validate"];
+    const done = order.indexOf(event.stage) + (event.status === "completed" ? 1 : 0);
+    this.#update(event.index, { state: "running", stage: { name: event.stage, done: Math.max(0, done) } });
+  }
+
   async start(prompts: string[], options: BatchOptions): Promise<void> {
     if (this.active) return;
     const controller = new AbortController();
     this.#controller = controller;
     this.#startedAt = Date.now();
-    this.#pollFailed = false;
     this.#error = null;
     this.#items = prompts.map((prompt, index) => ({
       index,
@@ -90,6 +98,7 @@ export class BatchRun {
       state: "pending",
       record: null,
       error: null,
+      stage: null,
       note: null,
     }));
     this.#phase = "starting";
@@ -100,7 +109,6 @@ export class BatchRun {
       });
       this.#phase = "running";
       this.#items = this.#items.map((i) => ({ ...i, state: "queued" }));
-      this.#schedulePoll();
       for await (const frame of frames) {
         let data: unknown;
         try {
@@ -108,7 +116,8 @@ export class BatchRun {
         } catch {
           continue;
         }
-        if (frame.event === "progress") this.#apply(data as BatchItemResult);
+        if (frame.event === "item_stage") this.#stage(data as ItemStage);
+        else if (frame.event === "progress") this.#apply(data as BatchItemResult);
         else if (frame.event === "complete") for (const r of (data as BatchSummary).results) this.#apply(r);
         else if (frame.event === "error") {
           const e = data as { code: string; message: string };
@@ -116,13 +125,11 @@ export class BatchRun {
         }
       }
       if (controller.signal.aborted) return; // cancel() finishes the run
-      this.#stopPoll();
       // A stream that ended early (server shutdown) leaves rows unfinished: read them back.
       if (this.#items.some((i) => !FINAL_STATES.includes(i.state))) await this.#reconcile();
       this.#phase = this.#error ? "failed" : "done";
       emit("history-changed", { reason: "batch" });
     } catch (error) {
-      this.#stopPoll();
       if (isAbort(error) || controller.signal.aborted) return;
       this.#error = describeError(error);
       reportError(error, "The batch could not run");
@@ -142,7 +149,6 @@ export class BatchRun {
     if (!this.active || !this.#controller) return;
     this.#phase = "cancelling";
     this.#controller.abort();
-    this.#stopPoll();
     // The server marks the in-flight runs cancelled at their next step and records the waiting
     // prompts as cancelled too; give it a moment, then read the final states.
     // Prompts that had not started get their (cancelled) record a moment later: look again a
@@ -154,37 +160,6 @@ export class BatchRun {
     }
     this.#phase = "cancelled";
     emit("history-changed", { reason: "batch-cancelled" });
-  }
-
-  /** The first look comes soon after the stream opens (the first prompts start at once). */
-  #schedulePoll(delay = FIRST_POLL_MS): void {
-    this.#stopPoll();
-    this.#pollTimer = setTimeout(async () => {
-      if (this.#phase !== "running") return;
-      await this.#pollRunning();
-      if (this.#phase === "running") this.#schedulePoll(RUNNING_POLL_MS);
-    }, delay);
-  }
-
-  #stopPoll(): void {
-    clearTimeout(this.#pollTimer);
-    this.#pollTimer = undefined;
-  }
-
-  /** Marks the queued rows whose record is running now. */
-  async #pollRunning(): Promise<void> {
-    try {
-      const page = await unwrap(
-        api.GET("/api/history", { params: { query: { status: "running", per_page: 50, sort: "created_at" } } }),
-      );
-      if (this.#phase !== "running") return;
-      const matches = this.#match(page.items, (i) => i.state === "queued" || i.state === "running");
-      for (const [index, record] of matches) this.#update(index, { state: "running", record });
-    } catch (error) {
-      // Once per run: the rows still update from the stream.
-      if (!isAbort(error) && !this.#pollFailed) reportError(error, "Could not read the running prompts");
-      this.#pollFailed = true;
-    }
   }
 
   /**

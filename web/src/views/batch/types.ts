@@ -22,6 +22,8 @@ export interface BatchItem {
   state: ItemState;
   record: BatchRecord | null;
   error: { code: string; message: string } | null;
+  /** The pipeline stage running now (from the stream's `item_stage` events). */
+  stage: { name: string; done: number } | null;
   /** A remark on the final state ("never started" after a cancel). */
   note: string | null;
 }
