@@ -208,7 +208,9 @@ describe("POST /api/optimize/batch", () => {
     expect(progress[1]?.data).toMatchObject({ done: 2, total: 2 });
     expect(events.at(-1)?.data).toMatchObject({ total: 2, completed: 2, failed: 0 });
     // Every item reports its four stages starting and completing, before its own progress event.
-    const stages = events.filter((e) => e.event === "item_stage").map((e) => e.data);
+    const stages = events
+      .filter((e) => e.event === "item_stage")
+      .map((e) => e.data as { index: number; stage: string; status: string });
     for (const index of [0, 1]) {
       const mine = stages.filter((d) => d.index === index);
       expect(mine.map((d) => `${d.stage}:${d.status}`)).toEqual([
