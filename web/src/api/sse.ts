@@ -157,7 +157,14 @@ export async function* followFeed(path: string, options: FeedOptions): AsyncGene
     options.onState?.({ connected: false, retryInMs: delay, error: null });
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, delay);
-      options.signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true });
+      options.signal.addEventListener(
+        "abort",
+        () => {
+          clearTimeout(t);
+          resolve();
+        },
+        { once: true },
+      );
     });
     delay = Math.min(delay * 2, 30_000);
   }
