@@ -32,7 +32,13 @@ describeBrowser("Forge", () => {
     const { page, problems, context } = await openPage(browser, `${server.url}/`);
     const editor = page.getByRole("textbox", { name: "Prompt" });
     await editor.waitFor();
-    await page.waitForLoadState("networkidle");
+    // Let the page's own start-up requests settle (the MCP activity feed stays open, so
+    // "networkidle" never comes): no new request for 700 ms.
+    let seen = -1;
+    while (seen !== problems.requests.length) {
+      seen = problems.requests.length;
+      await page.waitForTimeout(700);
+    }
     const before = problems.requests.length;
     await editor.pressSequentially("write something good about dogs", { delay: 5 });
     await page.locator("mark[data-diagnostic]").first().waitFor();

@@ -82,7 +82,10 @@ describe("SSE runs in flight", () => {
       signal: controller.signal,
     });
     const iterator = readSse(res);
-    const first = await iterator.next();
+    // The first finished item (its `item_stage` events come before it).
+    let first = await iterator.next();
+    while (!first.done && first.value.kind === "event" && first.value.frame.event === "item_stage")
+      first = await iterator.next();
     expect(first.value).toMatchObject({ kind: "event", frame: { event: "progress", data: { status: "completed" } } });
     controller.abort();
     await iterator.return(undefined).catch(() => {});
