@@ -1,7 +1,9 @@
 // Export and import of the history as JSON Lines: reading a backup file line by line (bad lines are
 // reported by number and never sent), splitting it into requests under the body limit, and saving
 // a download.
+
 import { api, unwrap } from "../../api/client";
+import { saveFile } from "../../lib/save-file";
 import type { ImportResult } from "./types";
 
 export interface ParsedLines {
@@ -69,19 +71,6 @@ export async function importRecords(parsed: ParsedLines, signal?: AbortSignal): 
   }
   summary.problems.sort((a, b) => a.line - b.line);
   return summary;
-}
-
-/** Saves text as a file through a temporary object URL (no navigation, CSP-safe). */
-export function saveFile(name: string, text: string, type = "application/x-ndjson"): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  a.hidden = true;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export function exportFileName(date = new Date()): string {

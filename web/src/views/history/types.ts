@@ -1,4 +1,5 @@
 // Shapes of the History view, taken from the generated API types (so they follow the spec).
+import { TASK_TYPES as CORE_TASK_TYPES } from "$core/pipeline/schemas.js";
 import type { paths } from "../../api/client";
 
 export type HistoryPage = paths["/api/history"]["get"]["responses"][200]["content"]["application/json"];
@@ -19,22 +20,8 @@ export const STATUSES = [
   "cancelled",
 ] as const satisfies readonly RecordStatus[];
 
-export const TASK_TYPES = [
-  "general",
-  "coding",
-  "writing",
-  "analysis",
-  "reasoning",
-  "math",
-  "classification",
-  "formatting",
-  "extraction",
-  "creative",
-  "medical",
-  "legal",
-  "education",
-  "other",
-] as const satisfies readonly TaskType[];
+/** The task types of the core (the same list the server validates against). */
+export const TASK_TYPES: readonly TaskType[] = CORE_TASK_TYPES;
 
 /** The first words of a record, for tables and labels. */
 export function excerpt(record: Pick<HistoryRecord, "title" | "raw_prompt">, max = 90): string {
