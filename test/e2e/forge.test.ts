@@ -69,6 +69,9 @@ describeBrowser("Forge", () => {
     await page.getByRole("tab", { name: "Options" }).click();
     await page.getByLabel("Title").fill("Remote work post");
     await page.getByLabel("Tags (comma-separated)").fill("blog, e2e");
+    await page.getByText("Codebase context").click();
+    await page.getByRole("button", { name: "TypeScript + Node + Vitest" }).click();
+    await page.getByLabel("Framework", { exact: true }).fill("Hono");
     await page.getByRole("button", { name: /^Forge/ }).click();
     await page.locator('[data-run-status="completed"]').waitFor();
     for (const stage of ["analyze", "strategy", "optimize", "validate"])
@@ -81,6 +84,12 @@ describeBrowser("Forge", () => {
     const record = list.body.items[0];
     expect(record.title).toBe("Remote work post");
     expect(record.tags).toEqual(["blog", "e2e"]);
+    expect(record.codebase_context).toMatchObject({
+      language: "TypeScript",
+      framework: "Hono",
+      test_framework: "Vitest",
+    });
+    expect(record.codebase_context.conventions.length).toBeGreaterThan(0);
     expect(record.validation.overall).toBe(overall);
     await page.getByRole("link", { name: "Open review" }).click();
     await expect.poll(() => page.url()).toContain(`#/r/${record.id}`);

@@ -1,19 +1,20 @@
 // Forge's editor tabs: each holds a draft prompt with its options and links. Saved to local storage
 // (debounced by the view), so drafts and open tabs survive a reload or a sign-in.
+import { emptyForm, fromForm, type ProfileForm } from "../../lib/codebase-context";
 import { load, save } from "../../lib/storage";
 
+/** The nine context fields as Forge's options show them (multi-line ones get a text area). */
 export const CONTEXT_FIELDS = [
-  { key: "language", label: "Language", list: false },
-  { key: "framework", label: "Framework", list: false },
-  { key: "description", label: "Description", list: false },
-  { key: "conventions", label: "Conventions (one per line)", list: true },
-  { key: "patterns", label: "Patterns (one per line)", list: true },
-  { key: "code_snippets", label: "Code snippets (separate with a line holding ---)", list: true },
-  { key: "documentation", label: "Documentation", list: false },
-  { key: "test_framework", label: "Test framework", list: false },
-  { key: "test_patterns", label: "Test patterns (one per line)", list: true },
-] as const;
-export type ContextKey = (typeof CONTEXT_FIELDS)[number]["key"];
+  { key: "language", label: "Language", multiline: false },
+  { key: "framework", label: "Framework", multiline: false },
+  { key: "description", label: "Description", multiline: true },
+  { key: "conventions", label: "Conventions (one per line)", multiline: true },
+  { key: "patterns", label: "Patterns (one per line)", multiline: true },
+  { key: "code_snippets", label: "Code snippets (separate with a line holding ---)", multiline: true },
+  { key: "documentation", label: "Documentation", multiline: true },
+  { key: "test_framework", label: "Test framework", multiline: false },
+  { key: "test_patterns", label: "Test patterns (one per line)", multiline: true },
+] as const satisfies readonly { key: keyof ProfileForm; label: string; multiline: boolean }[];
 
 export interface ForgeOptions {
   strategy: string;
@@ -24,7 +25,7 @@ export interface ForgeOptions {
   projectId: string;
   newProject: string;
   tags: string;
-  context: Record<ContextKey, string>;
+  context: ProfileForm;
   maxIterations: number;
   scoreThreshold: string;
 }
@@ -48,7 +49,7 @@ export function defaultOptions(projectId: string | null = null): ForgeOptions {
     projectId: projectId ?? "",
     newProject: "",
     tags: "",
-    context: Object.fromEntries(CONTEXT_FIELDS.map((f) => [f.key, ""])) as Record<ContextKey, string>,
+    context: emptyForm(),
     maxIterations: 1,
     scoreThreshold: "",
   };
@@ -145,23 +146,8 @@ export function requestBody(tab: ForgeTab): Record<string, unknown> {
     .map((t) => t.trim())
     .filter(Boolean);
   if (tags.length > 0) body.tags = tags;
-  const context: Record<string, string | string[]> = {};
-  for (const field of CONTEXT_FIELDS) {
-    const value = o.context[field.key]?.trim() ?? "";
-    if (!value) continue;
-    if (!field.list) context[field.key] = value;
-    else if (field.key === "code_snippets")
-      context[field.key] = value
-        .split(/^---$/m)
-        .map((s) => s.trim())
-        .filter(Boolean);
-    else
-      context[field.key] = value
-        .split("\n")
-        .map((s) => s.trim())
-        .filter(Boolean);
-  }
-  if (Object.keys(context).length > 0) body.codebase_context = context;
+  const context = fromForm({ ...emptyForm(), ...o.context });
+  if (context) body.codebase_context = context;
   if (o.maxIterations > 1) body.max_iterations = o.maxIterations;
   const threshold = Number(o.scoreThreshold);
   if (o.scoreThreshold.trim() && Number.isFinite(threshold)) body.score_threshold = threshold;

@@ -1,7 +1,10 @@
-// The codebase context profile of a project (the nine fields forges in the project use), as the
-// editor's form holds it: arrays as text, one item per line (code snippets: separated by a line
-// holding only `---`, since a snippet spans lines). Plus a few stack presets.
-import type { ContextProfile } from "./projects-api";
+// The codebase context (the nine fields a forge is grounded in) as a form holds it: arrays as
+// text, one item per line (code snippets: separated by a line holding only `---`, since a snippet
+// spans lines). Used by Forge's per-request context and the project's context profile; plus a few
+// stack presets.
+import type { CodebaseContext } from "$core/pipeline/schemas.js";
+
+export type ContextProfile = CodebaseContext;
 
 export interface ProfileForm {
   language: string;
