@@ -117,7 +117,7 @@ export const CONSTRAINT_RULES: ConstraintRule[] = [
     cues: ["word", "phrase", "term"],
     requires: ["not ", "n't ", "dont ", "never", "avoid", "without", "refrain"],
     re: rx(
-      "\\b(?:do not|don't|dont|never|avoid|without|refrain from)(?: (?:use|using|mention|mentioning|include|including|say|saying|write|writing|the use of))?(?: (?:the|any|these|those|of the))? (?:key ?words?|phrases?|terms?|words?):? (?<list>[^.\\n;:!?]{1,160})",
+      "\\b(?:do not|don't|dont|never|avoid|without|refrain from|(?:must|should|may|will|shall|can) not|mustn't|shouldn't|won't|can't|cannot)(?: (?:use|using|mention|mentioning|include|including|say|saying|write|writing|the use of))?(?: (?:the|any|these|those|of the))? (?:key ?words?|phrases?|terms?|words?):? (?<list>[^.\\n;:!?]{1,160})",
     ),
     build: (m) => (namedList(m) ? listed(m, "keywords") : null),
   },
@@ -126,7 +126,7 @@ export const CONSTRAINT_RULES: ConstraintRule[] = [
     cues: ["mention", "talk", "referenc", "bring", "discuss", "say"],
     requires: ["not ", "n't ", "dont ", "never", "avoid", "without"],
     re: rx(
-      "\\b(?:do not|don't|dont|never|avoid|without) (?:mention|mentioning|mentions|talk about|talking about|reference|referencing|bring up|bringing up|discuss|discussing|say|saying) (?<list>[^.\\n;:!?]{1,80})",
+      "\\b(?:do not|don't|dont|never|avoid|without|(?:must|should|may|will|shall|can) not|mustn't|shouldn't|won't|can't|cannot) (?:mention|mentioning|mentions|talk about|talking about|reference|referencing|bring up|bringing up|discuss|discussing|say|saying) (?<list>[^.\\n;:!?]{1,80})",
     ),
     build: (m) => {
       const r = listed(m, "keywords");

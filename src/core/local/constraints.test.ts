@@ -84,6 +84,15 @@ describe("extractConstraints", () => {
     expect(one("Keep it short and don't mention the price.", "keywords.exclude").params).toEqual({
       keywords: ["price"],
     });
+    // A modal negation ("must not", "should not", "cannot") excludes; it is never read as an include.
+    for (const prompt of [
+      "It must be under 300 words and must not use the word synergy.",
+      "The reply should not use the word synergy.",
+      "You cannot mention synergy.",
+    ]) {
+      expect(one(prompt, "keywords.exclude").params, prompt).toEqual({ keywords: ["synergy"] });
+      expect(only(prompt, "keywords.include"), prompt).toEqual([]);
+    }
     expect(one("Include the keywords river and mountain.", "keywords.include").params).toEqual({
       keywords: ["river", "mountain"],
     });
