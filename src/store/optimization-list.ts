@@ -27,6 +27,8 @@ export interface OptimizationListOptions {
   tag?: string;
   /** Minimum overall score (inclusive). */
   min_score?: number;
+  /** Only the records whose `retry_of` is this optimization id (exact match). */
+  retry_of?: string;
   /** Default: relevance when searching, else created_at. */
   sort?: OptimizationSort;
   /** Default: desc (asc for title). For relevance, desc means best match first. */
@@ -73,7 +75,10 @@ export function pageBounds(options: { page?: number; per_page?: number }): { pag
   return { page, per_page };
 }
 
-/** The filters every dialect applies in SQL; the tag filter belongs to the search index. */
+/**
+ * The filters every dialect applies in SQL; the tag filter belongs to the search index, and
+ * `retry_of` belongs to SQL alone (no index facet encodes it).
+ */
 function filters(eb: ExpressionBuilder<Database, "optimization">, o: OptimizationListOptions) {
   const conditions = [];
   if (o.project_id !== undefined) conditions.push(eb("optimization.project_id", "=", o.project_id));
@@ -82,11 +87,20 @@ function filters(eb: ExpressionBuilder<Database, "optimization">, o: Optimizatio
   if (o.status !== undefined) conditions.push(eb("optimization.status", "=", o.status));
   if (o.strategy !== undefined) conditions.push(eb("optimization.strategy", "=", o.strategy));
   if (o.min_score !== undefined) conditions.push(eb("optimization.overall_score", ">=", o.min_score));
+  if (o.retry_of !== undefined) conditions.push(eb("optimization.retry_of", "=", o.retry_of));
   return eb.and(conditions);
 }
 
 function hasSqlFilters(o: OptimizationListOptions): boolean {
-  return [o.project_id, o.prompt_id, o.task_type, o.status, o.strategy, o.min_score].some((v) => v !== undefined);
+  return (
+    hasSqlOnlyFilters(o) ||
+    [o.project_id, o.prompt_id, o.task_type, o.status, o.strategy, o.min_score].some((v) => v !== undefined)
+  );
+}
+
+/** Filters outside SearchFilters: a search plan never enforces them, however `exact` it is. */
+function hasSqlOnlyFilters(o: OptimizationListOptions): boolean {
+  return o.retry_of !== undefined;
 }
 
 export async function listOptimizations(
@@ -100,8 +114,9 @@ export async function listOptimizations(
   const plan = await search.plan(db, options.search ?? "", options);
   const sort = options.sort ?? (plan?.ranked ? "relevance" : "created_at");
   const dir: SortOrder = options.order ?? (sort === "title" ? "asc" : "desc");
-  // When the plan enforces every filter, the rows need no second look.
-  const sqlFiltered = hasSqlFilters(options) && !plan?.exact;
+  // When the plan enforces every filter, the rows need no second look; a filter the plan never
+  // sees (retry_of) always takes the SQL conditions, and then the total is counted in SQL too.
+  const sqlFiltered = hasSqlOnlyFilters(options) || (hasSqlFilters(options) && !plan?.exact);
   const where = (eb: ExpressionBuilder<Database, "optimization">) => filters(eb, options);
   const base = db
     .selectFrom("optimization")

@@ -184,6 +184,58 @@ describe("OptimizationRepository: list", () => {
     expect(await ids({ project_id: project.id })).toEqual(["Autumn"]);
   });
 
+  it("filters by retry_of exactly, alone and with search, facets, tag and every sort", async () => {
+    const all = await seed();
+    const pods = all[0];
+    const retry = async (strategy: "risen" | "step-by-step", score: number, tags: string[] = []) => {
+      const r = await add(pods.raw_prompt, { title: null, tags, retry_of: pods.id });
+      return (await t.store.optimizations.update(r.id, completedPatch({ score, task_type: "coding", strategy })))
+        .record;
+    };
+    const first = await retry("risen", 5);
+    const second = await retry("step-by-step", 8, ["infra"]);
+    const running = await add(pods.raw_prompt, { retry_of: pods.id, status: "running" });
+    // A retry of another record, with the same words, must not count.
+    const other = await add(pods.raw_prompt, { retry_of: all[2].id });
+    const list = async (o: Parameters<typeof t.store.optimizations.list>[0]) => {
+      const page = await t.store.optimizations.list(o);
+      return { total: page.total, ids: page.items.map((r) => r.id) };
+    };
+
+    expect(await list({ retry_of: pods.id })).toEqual({ total: 3, ids: [running.id, second.id, first.id] });
+    expect(await list({ retry_of: all[2].id })).toEqual({ total: 1, ids: [other.id] });
+    expect(await list({ retry_of: "no-such-id" })).toEqual({ total: 0, ids: [] });
+    expect(await list({ retry_of: pods.id, status: "completed" })).toEqual({
+      total: 2,
+      ids: [second.id, first.id],
+    });
+    // The search path: ranked, re-sorted, with facets the index enforces exactly, and a tag.
+    const searched = await list({ retry_of: pods.id, search: "kubernetes" });
+    expect(searched.total).toBe(3);
+    expect(searched.ids.sort()).toEqual([first.id, second.id, running.id].sort());
+    expect(await list({ retry_of: pods.id, search: "kubernetes", status: "completed", sort: "created_at" })).toEqual({
+      total: 2,
+      ids: [second.id, first.id],
+    });
+    expect(await list({ retry_of: pods.id, search: "pods", sort: "overall_score" })).toEqual({
+      total: 3,
+      ids: [second.id, first.id, running.id],
+    });
+    expect(await list({ retry_of: pods.id, search: "kube", strategy: "risen" })).toEqual({
+      total: 1,
+      ids: [first.id],
+    });
+    expect(await list({ retry_of: pods.id, tag: "infra" })).toEqual({ total: 1, ids: [second.id] });
+    expect(await list({ retry_of: pods.id, search: "autumn" })).toEqual({ total: 0, ids: [] });
+    expect(await list({ retry_of: "no-such-id", search: "kubernetes", status: "completed" })).toEqual({
+      total: 0,
+      ids: [],
+    });
+    // Paging keeps the total.
+    expect(await list({ retry_of: pods.id, search: "kubernetes", per_page: 2, page: 2 })).toMatchObject({ total: 3 });
+    expect((await list({ retry_of: pods.id, search: "kubernetes", per_page: 2, page: 2 })).ids).toHaveLength(1);
+  });
+
   it("sorts by score and title with missing values last", async () => {
     await seed();
     const byScore = await t.store.optimizations.list({ sort: "overall_score" });

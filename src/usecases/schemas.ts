@@ -82,6 +82,8 @@ export const HistoryQuerySchema = z.object({
   strategy: StrategyInputSchema.optional(),
   tag: TagSchema.optional(),
   min_score: z.coerce.number().min(0).max(10).optional(),
+  /** Only the records that retry this optimization id (exact match). */
+  retry_of: IdSchema.optional(),
   sort: z.enum(["created_at", "overall_score", "title", "relevance"]).optional(),
   order: z.enum(["asc", "desc"]).optional(),
 });

@@ -1,4 +1,4 @@
-// History over HTTP: list/search/filter/sort, stats, deletes, JSON Lines export and import.
+// History over HTTP: list/search/filter/sort (retry_of too), stats, deletes, JSON Lines export and import.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postSse } from "../helpers/sse.js";
 import { startTestServer, type TestServer } from "./server.js";
@@ -88,6 +88,94 @@ describe("GET /api/history", () => {
     expect(res.body.by_strategy[strategy].count).toBe(
       Object.values(row as Record<string, { count: number }>).reduce((n, c) => n + c.count, 0),
     );
+  });
+});
+
+describe("GET /api/history?retry_of=", () => {
+  // Its own server, so the records above keep their totals.
+  let r: TestServer;
+  let original: string;
+  const retries: string[] = [];
+  let other: string;
+  let otherRetry: string;
+  const PROMPT = "Summarize the quarterly sales report for the regional managers in five bullet points.";
+  const run = async (pathname: string, body: unknown): Promise<{ id: string; retry_of: string | null }> => {
+    const { response, events } = await postSse(`${r.url}${pathname}`, body);
+    expect(response.status).toBe(200);
+    expect(events.at(-1)?.event).toBe("complete");
+    return events.at(-1)?.data as { id: string; retry_of: string | null };
+  };
+  const ids = (body: { items: Array<{ id: string }> }) => body.items.map((x) => x.id).sort();
+
+  beforeAll(async () => {
+    r = await startTestServer();
+    original = (await run("/api/optimize", { prompt: PROMPT, title: "Sales summary" })).id;
+    for (const strategy of ["step-by-step", "risen"]) {
+      const retry = await run(`/api/optimize/${original}/retry`, { strategy });
+      expect(retry.retry_of).toBe(original);
+      retries.push(retry.id);
+    }
+    // Unrelated: the same words but no retry, another prompt, and a retry of another record.
+    await run("/api/optimize", { prompt: PROMPT });
+    other = (await run("/api/optimize", { prompt: "Write a haiku about quarterly sales meetings." })).id;
+    otherRetry = (await run(`/api/optimize/${other}/retry`, {})).id;
+  });
+  afterAll(() => r.close());
+
+  it("returns exactly the retries of the given record", async () => {
+    const res = await r.json("GET", `/api/history?retry_of=${original}`);
+    expect(res.status).toBe(200);
+    expect(res.body.total).toBe(2);
+    expect(ids(res.body)).toEqual([...retries].sort());
+    expect(res.body.items.every((x: { retry_of: string }) => x.retry_of === original)).toBe(true);
+    expect((await r.json("GET", "/api/history")).body.total).toBe(6);
+  });
+
+  it("combines with search, status and the other filters, with exact totals", async () => {
+    for (const q of [
+      "search=quarterly",
+      "search=summarize%20sales",
+      "status=completed",
+      "search=sales&status=completed",
+    ]) {
+      const res = await r.json("GET", `/api/history?retry_of=${original}&${q}`);
+      expect(res.status, q).toBe(200);
+      expect(res.body.total, q).toBe(2);
+      expect(ids(res.body), q).toEqual([...retries].sort());
+    }
+    const sorted = await r.json("GET", `/api/history?retry_of=${original}&search=sales&sort=created_at&order=asc`);
+    expect(sorted.body.items.map((x: { id: string }) => x.id)).toEqual(retries);
+    const paged = await r.json("GET", `/api/history?retry_of=${original}&search=quarterly&per_page=1&page=2`);
+    expect(paged.body).toMatchObject({ total: 2, page: 2, per_page: 1 });
+    expect(paged.body.items).toHaveLength(1);
+    const strategy = await r.json("GET", `/api/history?retry_of=${original}&strategy=risen`);
+    expect(strategy.body.total).toBe(1);
+    expect(strategy.body.items[0].id).toBe(retries[1]);
+    for (const q of ["status=error", "search=haiku", "search=sales&status=cancelled"]) {
+      const res = await r.json("GET", `/api/history?retry_of=${original}&${q}`);
+      expect(res.body.total, q).toBe(0);
+      expect(res.body.items, q).toEqual([]);
+    }
+    expect((await r.json("GET", `/api/history?retry_of=${retries[0]}`)).body.total).toBe(0);
+    const haiku = await r.json("GET", `/api/history?search=haiku&retry_of=${other}`);
+    expect(haiku.body).toMatchObject({ total: 1, items: [{ id: otherRetry }] });
+  });
+
+  it("answers total 0 for an unknown id", async () => {
+    for (const q of ["retry_of=does-not-exist", "retry_of=does-not-exist&search=sales&status=completed"]) {
+      const res = await r.json("GET", `/api/history?${q}`);
+      expect(res.status, q).toBe(200);
+      expect(res.body, q).toMatchObject({ total: 0, items: [] });
+    }
+  });
+
+  it("rejects an empty or over-long retry_of with 422", async () => {
+    for (const q of ["retry_of=", "retry_of=%20%20", `retry_of=${"a".repeat(101)}`]) {
+      const res = await r.json("GET", `/api/history?${q}`);
+      expect(res.status, q).toBe(422);
+      expect(res.body.error.code, q).toBe("validation_error");
+    }
+    expect((await r.json("GET", `/api/history?retry_of=${"a".repeat(100)}`)).status).toBe(200);
   });
 });
 

@@ -2578,6 +2578,7 @@ export interface operations {
                 strategy?: string;
                 tag?: string;
                 min_score?: number | null;
+                retry_of?: string;
                 sort?: "created_at" | "overall_score" | "title" | "relevance";
                 order?: "asc" | "desc";
             };

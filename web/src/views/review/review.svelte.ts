@@ -26,15 +26,6 @@ const entry = (r: OptimizationRecord): ChainEntry => ({
   created_at: r.created_at,
 });
 
-/** Words of the prompt for a full-text search that finds the records run on the same prompt. */
-export function searchWords(prompt: string): string {
-  return prompt
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 1)
-    .slice(0, 12)
-    .join(" ");
-}
-
 export class ReviewState {
   #state = $state<LoadState>("loading");
   #record = $state.raw<OptimizationRecord | null>(null);
@@ -60,7 +51,7 @@ export class ReviewState {
   get ancestors(): ChainEntry[] {
     return this.#ancestors;
   }
-  /** Records that retry this one (found by searching history for the same prompt). */
+  /** Records that retry this one (the history's `retry_of` filter), oldest first. */
   get children(): ChainEntry[] {
     return this.#children;
   }
@@ -138,17 +129,13 @@ export class ReviewState {
     }
     this.#ancestors = ancestors;
     this.#chainMissing = missing;
-    // The API has no `retry_of` filter: retries keep the prompt, so search for it and keep the
-    // records whose `retry_of` is this one.
-    const words = searchWords(record.raw_prompt);
-    if (!words) return;
     const res = await api.GET("/api/history", {
-      params: { query: { search: words, per_page: 100, sort: "created_at", order: "asc" } },
+      params: { query: { retry_of: record.id, per_page: 100, sort: "created_at", order: "asc" } },
       signal,
     });
     if (signal.aborted) return;
     if (!res.data) throw await errorFromResponse(res.response, res.error);
-    this.#children = res.data.items.filter((r) => r.retry_of === record.id).map(entry);
+    this.#children = res.data.items.map(entry);
   }
 
   dispose(): void {
