@@ -57,7 +57,7 @@ export function registerHistoryTools(deps: ToolDeps): void {
     title: "List optimizations",
     description:
       "List stored optimizations, newest first, as compact summaries (id, title, preview, status, strategy, overall). " +
-      "Filter by project_id, task_type, status, strategy, tag or min_score; sort by created_at, overall_score or title. " +
+      "Filter by project_id, task_type, status, strategy, tag, min_score or retry_of (the retries of a record); sort by created_at, overall_score or title. " +
       "Paginated: page, per_page ≤ 100.",
     input: ListInput,
     output: RecordPageOutput,
