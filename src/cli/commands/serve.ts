@@ -33,6 +33,18 @@ export async function serveUntilSignal(options: ServeOptions): Promise<number> {
   let mcp: McpHttpServer | null = null;
   let mcpState: "not started" | "running" | "stopped" = "not started";
   let activity: McpActivityRoutes | null = null;
+  // Signals are caught from the first moment: a Ctrl+C while the server is still starting is
+  // remembered and ends it cleanly once it is up, instead of killing it half-started.
+  const signals = options.signals ?? ["SIGINT", "SIGTERM"];
+  let received: NodeJS.Signals | undefined;
+  let onSignal: (name: NodeJS.Signals) => void = (name) => {
+    received ??= name;
+  };
+  const handler = (name: NodeJS.Signals) => onSignal(name);
+  for (const name of signals) process.on(name, handler);
+  const releaseSignals = () => {
+    for (const name of signals) process.off(name, handler);
+  };
   const server = await startServer({
     config: options.config,
     app: options.app,
@@ -57,6 +69,7 @@ export async function serveUntilSignal(options: ServeOptions): Promise<number> {
       if (mcp) mcpState = "stopped";
     },
   }).catch((error: NodeJS.ErrnoException) => {
+    releaseSignals();
     const where = `${options.config.host}:${options.config.port}`;
     if (error.code === "EADDRINUSE") throw new UsageError(`cannot listen on ${where}: the port is already in use`);
     if (error.code === "EADDRNOTAVAIL") throw new UsageError(`cannot listen on ${where}: no such local address`);
@@ -85,17 +98,14 @@ export async function serveUntilSignal(options: ServeOptions): Promise<number> {
     `PromptForge listening on ${server.url}  (open it in a browser for the workbench; API reference: ${server.url}/docs)\n`,
   );
 
-  const signals = options.signals ?? ["SIGINT", "SIGTERM"];
-  let received: NodeJS.Signals | undefined;
-  let onSignal: (name: NodeJS.Signals) => void = () => {};
-  const handler = (name: NodeJS.Signals) => onSignal(name);
-  for (const name of signals) process.on(name, handler);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    onSignal = (name) => {
-      received = name;
-      resolve(name);
-    };
-  });
+  const signal =
+    received ??
+    (await new Promise<NodeJS.Signals>((resolve) => {
+      onSignal = (name) => {
+        received = name;
+        resolve(name);
+      };
+    }));
   // A second signal while shutting down means "now".
   onSignal = () => {
     io.stderr.write("promptforge: forced exit\n");
@@ -108,7 +118,7 @@ export async function serveUntilSignal(options: ServeOptions): Promise<number> {
     log.error({ err: error }, "error during shutdown");
     return 1;
   } finally {
-    for (const name of signals) process.off(name, handler);
+    releaseSignals();
   }
   if (options.app) await options.app.close();
   io.stderr.write("PromptForge stopped\n");
