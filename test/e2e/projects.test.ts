@@ -210,10 +210,19 @@ describeBrowser("projects view", () => {
     await page.setViewportSize({ width: 1280, height: 860 });
     expectNoProblems(problems);
 
-    // "Forge this prompt" opens Forge.
+    // "Forge this prompt" opens Forge with the prompt, and the result is linked to it.
     await page.getByRole("button", { name: "Forge this prompt" }).click();
     await expect.poll(() => new URL(page.url()).hash).toBe("#/");
-    await page.getByRole("textbox", { name: "Prompt" }).waitFor();
+    const editor = page.getByRole("textbox", { name: "Prompt" });
+    await expect.poll(() => editor.inputValue()).toBe(greeting.content);
+    await page.getByRole("button", { name: /^Forge/ }).click();
+    await page.locator('[data-run-status="completed"]').waitFor();
+    const linked = await server.api("GET", `/api/projects/${project.id}/prompts/${greeting.id}/forges`);
+    const linkedIds = (linked.body.items ?? linked.body).map((r: { id: string }) => r.id);
+    expect(linkedIds.length).toBe(2);
+    const latest = await server.api("GET", `/api/history?project_id=${project.id}&per_page=1`);
+    expect(latest.body.items[0].prompt_id).toBe(greeting.id);
+    expect(linkedIds).toContain(latest.body.items[0].id);
     expectNoProblems(problems);
     await context.close();
   }, 60_000);
