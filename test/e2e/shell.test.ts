@@ -161,3 +161,39 @@ describeBrowser("sign-in with AUTH_TOKEN", () => {
     await context.close();
   });
 });
+
+describeBrowser("under the default rate limits", () => {
+  let server: E2eServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([
+      startE2eServer({ env: { RATE_LIMIT_RPM: "60", RATE_LIMIT_OPTIMIZE_RPM: "10" } }),
+      launchBrowser(),
+    ]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("visits every view and forges a prompt without one 429 (60 requests a minute per client)", async () => {
+    const { page, problems, context } = await openPage(browser, `${server.url}/`);
+    const statuses: number[] = [];
+    page.on("response", (res) => {
+      if (res.url().includes("/api/")) statuses.push(res.status());
+    });
+    await page.getByRole("textbox", { name: "Prompt" }).fill("Write a short poem about the sea in under 40 words.");
+    await page.getByRole("button", { name: /^Forge/ }).click();
+    await page.locator('[data-run-status="completed"]').waitFor();
+    for (const name of VIEW_NAMES.slice(1)) {
+      await page.getByRole("navigation", { name: "Views" }).getByRole("link", { name, exact: true }).click();
+      await expect.poll(() => page.getByRole("heading", { level: 1 }).first().textContent()).toContain(name);
+      await page.waitForTimeout(300);
+    }
+    expect(statuses.filter((s) => s === 429)).toEqual([]);
+    expect(statuses.length).toBeLessThan(60);
+    expectNoProblems(problems);
+    await context.close();
+  });
+});
