@@ -122,6 +122,23 @@ export const CONSTRAINT_RULES: ConstraintRule[] = [
     build: (m) => (namedList(m) ? listed(m, "keywords") : null),
   },
   {
+    // "Do not include 'can' and 'ride'", "must not include keywords ['bad', …]", "Make sure not to
+    // include negative words such as 'sad'": a negated verb, then a quoted list.
+    kind: "keywords.exclude",
+    cues: ["'", '"', "“", "‘", "["],
+    requires: ["not ", "n't ", "dont ", "never", "avoid", "without"],
+    re: rx(
+      "\\b(?:do not|don't|dont|never|avoid|without|(?:must|should|may|can|will|shall) not|mustn't|shouldn't|cannot|can't|(?:make|be) sure (?:not to|to not))(?: (?:use|using|include|including|mention|mentioning|say|saying|write|writing|contain|containing))(?: (?:the following|these|the|any))?(?: (?:negative |bad |forbidden )?(?:key ?words?|words?|terms?|phrases?))?(?: (?:such as|like))?:? \\[?(?<list>[\"'“‘][^.\\n;!?]{1,160})",
+    ),
+    build: (m) => {
+      const r = listed(m, "keywords");
+      if (!r) return null;
+      // "…such as 'sad', 'crazy', etc." — the "etc" is not a word to avoid.
+      const keywords = (r.params.keywords as string[]).filter((k) => !/^etc\.?$/i.test(k));
+      return keywords.length > 0 ? { ...r, params: { ...r.params, keywords } } : null;
+    },
+  },
+  {
     kind: "keywords.exclude",
     cues: ["mention", "talk", "referenc", "bring", "discuss", "say"],
     requires: ["not ", "n't ", "dont ", "never", "avoid", "without"],
@@ -146,7 +163,7 @@ export const CONSTRAINT_RULES: ConstraintRule[] = [
     kind: "punctuation.no_commas",
     cues: ["comma", "punctuation"],
     re: rx(
-      "\\b(?:no|without(?: using)?(?: any)?|(?:do not|don't|dont|never|avoid)(?: use| using| include| including)?(?: any)?|refrain from (?:using|the use of)(?: any)?) (?<mark>commas?|punctuation(?: marks)?)\\b",
+      "\\b(?:no|without(?: using)?(?: any)?|(?:do not|don't|dont|doesn't|does not|never|avoid|(?:must|should|may|can|will|shall) not|mustn't|shouldn't|cannot|can't|won't|not allowed to|not permitted to)(?: (?:use|using|include|including|contain|containing|have|put|add))?(?: any)?(?: (?:of )?the)?|refrain from (?:using|the use of)(?: any)?) (?<mark>commas?|punctuation(?: marks)?)\\b",
     ),
     build: (m) => ({ params: { scope: /comma/i.test(g(m, "mark") ?? "") ? "commas" : "all" } }),
   },

@@ -84,6 +84,17 @@ describe("extractConstraints", () => {
     expect(one("Keep it short and don't mention the price.", "keywords.exclude").params).toEqual({
       keywords: ["price"],
     });
+    // A negated verb followed by quoted words excludes them (no "the word" needed).
+    expect(one("Do not include 'can' and 'ride' in your response.", "keywords.exclude").params).toEqual({
+      keywords: ["can", "ride"],
+    });
+    expect(one("Make sure to not include the words 'name', 'song' anywhere.", "keywords.exclude").params).toEqual({
+      keywords: ["name", "song"],
+    });
+    expect(only("Make sure to not include the words 'name', 'song' anywhere.", "keywords.include")).toEqual([]);
+    expect(
+      one("Make sure not to include negative words such as 'sad', 'crazy', etc., in it.", "keywords.exclude").params,
+    ).toEqual({ keywords: ["sad", "crazy"] });
     // A modal negation ("must not", "should not", "cannot") excludes; it is never read as an include.
     for (const prompt of [
       "It must be under 300 words and must not use the word synergy.",
@@ -93,6 +104,18 @@ describe("extractConstraints", () => {
       expect(one(prompt, "keywords.exclude").params, prompt).toEqual({ keywords: ["synergy"] });
       expect(only(prompt, "keywords.include"), prompt).toEqual([]);
     }
+  });
+
+  it("reads every common way of forbidding commas", () => {
+    for (const prompt of [
+      "You are not allowed to use any commas in your response.",
+      "Do not contain any commas in your response.",
+      "Write a riddle that doesn't use commas.",
+      "Also, you cannot use any commas in your entire response.",
+      "The answer should not contain any commas.",
+    ])
+      expect(one(prompt, "punctuation.no_commas").params, prompt).toEqual({ scope: "commas" });
+    expect(only("Use commas, not semicolons.", "punctuation.no_commas")).toEqual([]);
     expect(one("Include the keywords river and mountain.", "keywords.include").params).toEqual({
       keywords: ["river", "mountain"],
     });
