@@ -4,8 +4,8 @@
 import { api, unwrap } from "../../api/client";
 import { describeError, isAbort } from "../../lib/errors";
 import { replaceQuery } from "../../lib/router.svelte";
+import { RunSession } from "../../lib/run-session.svelte";
 import { type Contender, pickWinner, score } from "./format";
-import { PipelineRun } from "./run.svelte";
 import { DIMENSION_LABELS, type OptimizationRecord, type StrategyName } from "./types";
 
 export const MIN_PICK = 2;
@@ -17,7 +17,7 @@ export interface CompareRow {
   strategy: string;
   /** The record this comparison started from (a reference row, not a new run). */
   baseline: boolean;
-  run: PipelineRun | null;
+  run: RunSession | null;
   /** A record loaded from the route query (earlier runs of this comparison). */
   loaded: OptimizationRecord | null;
 }
@@ -103,7 +103,7 @@ export class CompareState {
       key: s,
       strategy: s,
       baseline: false,
-      run: new PipelineRun(),
+      run: new RunSession(),
       loaded: null,
     }));
     for (const r of rows) r.run!.queue();
@@ -122,7 +122,7 @@ export class CompareState {
       while (next < rows.length) {
         const row = rows[next++]!;
         if (row.run!.status === "cancelled") continue;
-        await row.run!.start("/api/optimize", body(row.strategy));
+        await row.run!.start(body(row.strategy));
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));

@@ -24,5 +24,3 @@ export const STAGE_LABELS = {
   optimize: "Rewrite",
   validate: "Score",
 } as const;
-export type StageName = keyof typeof STAGE_LABELS;
-export const STAGES = Object.keys(STAGE_LABELS) as StageName[];

@@ -1,10 +1,11 @@
-// One forge run: the four stages as a timeline (status, duration, step_progress), the rewrite as it
-// streams, warnings as they come, then the stored record — or the error, or "cancelled".
+// One streamed pipeline run (a forge, a retry, one strategy of a comparison): the four stages as a
+// timeline (status, duration, step_progress), the rewrite as it streams, warnings as they come,
+// then the stored record — or the error, or "cancelled".
 import type { StageName } from "$core/pipeline/events.js";
-import { api, unwrap } from "../../api/client";
-import { type RunEvent, streamRun } from "../../api/sse";
-import { emit } from "../../lib/bus";
-import { describeError, isAbort } from "../../lib/errors";
+import { api, type Schemas, unwrap } from "../api/client";
+import { type RunEvent, streamRun } from "../api/sse";
+import { emit } from "./bus";
+import { describeError, isAbort } from "./errors";
 
 export interface StageState {
   name: StageName;
@@ -16,12 +17,11 @@ export interface StageState {
   iteration: number;
 }
 
-export type RunStatus = "idle" | "running" | "completed" | "error" | "cancelled";
+export type RunStatus = "idle" | "queued" | "running" | "completed" | "error" | "cancelled";
 
 const STAGE_NAMES: StageName[] = ["analyze", "strategy", "optimize", "validate"];
 
-// biome-ignore lint/suspicious/noExplicitAny: the stored record is shown structurally.
-export type StoredRecord = Record<string, any>;
+export type StoredRecord = Schemas["OptimizationRecord"];
 
 export class RunSession {
   status = $state<RunStatus>("idle");
@@ -40,14 +40,35 @@ export class RunSession {
     return this.status === "running";
   }
 
-  async start(body: Record<string, unknown>): Promise<void> {
-    if (this.running) return;
+  /** Running, or waiting for its turn (a comparison runs two at a time). */
+  get active(): boolean {
+    return this.status === "running" || this.status === "queued";
+  }
+
+  /** The running stage's latest step message ("analyze…" when it has none), or the status. */
+  get label(): string {
+    if (this.status !== "running") return this.status;
+    const stage = this.stages.find((s) => s.status === "running");
+    return stage ? stage.message || `${stage.name}…` : "starting…";
+  }
+
+  queue(): void {
+    this.reset();
+    this.status = "queued";
+  }
+
+  /**
+   * Streams a run (`POST /api/optimize` by default; a retry passes its own path) to its end and
+   * resolves with the stored record when it completed, else null.
+   */
+  async start(body: Record<string, unknown>, path = "/api/optimize"): Promise<StoredRecord | null> {
+    if (this.running) return null;
     this.reset();
     this.status = "running";
     const controller = new AbortController();
     this.controller = controller;
     try {
-      const { id, events } = await streamRun("/api/optimize", body, controller.signal);
+      const { id, events } = await streamRun(path, body, controller.signal);
       this.recordId = id;
       for await (const event of events) this.apply(event);
       if (this.status === "running") {
@@ -65,14 +86,17 @@ export class RunSession {
     } finally {
       this.controller = null;
       if (this.recordId) {
-        emit("history-changed", { reason: "forge", id: this.recordId });
+        emit("history-changed", { reason: "run", id: this.recordId });
         emit("run-finished", { id: this.recordId, status: this.status });
       }
     }
+    // (Read back: the stream handlers above set the status, which narrowing cannot see.)
+    return (this.status as RunStatus) === "completed" ? this.record : null;
   }
 
   /** Cancels on the server (the record ends `cancelled`) and stops reading the stream. */
   async cancel(): Promise<void> {
+    if (this.status === "queued") this.status = "cancelled";
     if (!this.running) return;
     const id = this.recordId;
     if (id) {
