@@ -9,8 +9,8 @@ import type { Context } from "hono";
 import { errorBody } from "../errors.js";
 
 interface WebFile {
-  body: Buffer;
-  gzip: Buffer | null;
+  body: Uint8Array<ArrayBuffer>;
+  gzip: Uint8Array<ArrayBuffer> | null;
   type: string;
   immutable: boolean;
 }
@@ -42,11 +42,12 @@ function loadWebDir(dir: string): Map<string, WebFile> | null {
         const ext = path.extname(entry.name).toLowerCase();
         const type = TYPES[ext];
         if (!type) continue;
-        const body = fs.readFileSync(full);
+        // Copied once into plain Uint8Arrays (what a Response body takes), never per request.
+        const body = new Uint8Array(fs.readFileSync(full));
         const url = `/${path.relative(dir, full).split(path.sep).join("/")}`;
         files.set(url, {
           body,
-          gzip: COMPRESSIBLE.has(ext) && body.length > 512 ? gzipSync(body, { level: 9 }) : null,
+          gzip: COMPRESSIBLE.has(ext) && body.length > 512 ? new Uint8Array(gzipSync(body, { level: 9 })) : null,
           type,
           immutable: url.startsWith("/assets/"),
         });
@@ -63,11 +64,11 @@ function send(c: Context, file: WebFile): Response {
     "Cache-Control": file.immutable ? "public, max-age=31536000, immutable" : "no-cache",
     Vary: "Accept-Encoding",
   };
-  const wantsGzip = file.gzip !== null && /\bgzip\b/.test(c.req.header("accept-encoding") ?? "");
-  if (wantsGzip) headers["Content-Encoding"] = "gzip";
-  const body = wantsGzip ? file.gzip : file.body;
+  const gzip = file.gzip !== null && /\bgzip\b/.test(c.req.header("accept-encoding") ?? "") ? file.gzip : null;
+  if (gzip) headers["Content-Encoding"] = "gzip";
+  const body = gzip ?? file.body;
   if (c.req.method === "HEAD") return c.body(null, 200, headers);
-  return c.body(new Uint8Array(body as Buffer), 200, headers);
+  return c.body(body, 200, headers);
 }
 
 /**
