@@ -1,6 +1,5 @@
 // Copy to the clipboard with a toast saying what was copied; failures are reported, never swallowed.
-import { reportError } from "../../lib/errors";
-import { toasts } from "../../lib/toasts.svelte";
+import { copyText } from "../../lib/clipboard";
 import { pythonString, tsString } from "./format";
 
 export type CopyFormat = "text" | "python" | "typescript";
@@ -18,10 +17,5 @@ export function asFormat(text: string, format: CopyFormat): string {
 }
 
 export async function copyPrompt(text: string, format: CopyFormat = "text"): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(asFormat(text, format));
-    toasts.push({ kind: "success", message: `Copied the optimized prompt as ${COPY_LABELS[format]}.` });
-  } catch (error) {
-    reportError(error, "Could not copy to the clipboard");
-  }
+  await copyText(asFormat(text, format), `the optimized prompt as ${COPY_LABELS[format]}`);
 }

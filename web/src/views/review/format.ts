@@ -44,11 +44,6 @@ export function delta(value: number | null | undefined): string {
   return value > 0 ? `+${value.toFixed(1)}` : `−${Math.abs(value).toFixed(1)}`;
 }
 
-export function duration(ms: number | null | undefined): string {
-  if (typeof ms !== "number") return "—";
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
 export function shortId(id: string): string {
   return id.slice(0, 8);
 }

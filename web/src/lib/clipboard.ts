@@ -1,6 +1,6 @@
 // Copy text to the clipboard, saying what was copied; failures are reported, never swallowed.
-import { reportError } from "../../lib/errors";
-import { toasts } from "../../lib/toasts.svelte";
+import { reportError } from "./errors";
+import { toasts } from "./toasts.svelte";
 
 export async function copyText(text: string, what: string): Promise<boolean> {
   try {
