@@ -1,3 +1,40 @@
+// Constraint rule table (PRODUCT.md 3.2). The params each kind's constraints carry — verifiers
+// read these names, so they are stable; new params are only ever added. `relation` is always one
+// of "less than" | "at least" | "exactly" | "at most" (with `count`, a number); `approximate: true`
+// marks "about N". Params marked ? are present only when the prompt states them.
+//
+// | kind                       | params                                                            |
+// |----------------------------|-------------------------------------------------------------------|
+// | length.words               | count, relation, approximate?                                     |
+// | length.sentences           | count, relation, approximate?                                     |
+// | length.paragraphs          | count, relation, approximate?; separator? ("***" when paragraphs  |
+// |                            | are split by markdown dividers); nth?, first_word? (paragraph nth  |
+// |                            | must start with first_word)                                       |
+// | length.items               | count, relation, item (the noun: "names", "tips"…)                |
+// | format.json                | keys? (string[] field names the prompt lists)                     |
+// | format.bullets             | style ("bullets" | "numbered"); count?, relation?                 |
+// | format.sections            | count?, relation?, marker? (e.g. "SECTION X", "Part N")           |
+// | format.title               | wrapper? ("<<>>")                                                 |
+// | format.highlights          | style ("markdown"); count?, relation?                             |
+// | format.table               | columns? (string[])                                               |
+// | format.code                | (none)                                                            |
+// | case.lower / case.upper    | (none)                                                            |
+// | case.capital_words         | count, relation (words written in ALL CAPS)                       |
+// | punctuation.no_commas      | scope ("commas" | "all": no punctuation at all)                   |
+// | keywords.include           | keywords (string[])                                               |
+// | keywords.exclude           | keywords (string[])                                               |
+// | keywords.frequency         | keyword, keywords ([keyword]), count, relation                    |
+// | keywords.letter_frequency  | letter (one lower-case letter), count, relation                   |
+// | startend.start_phrase      | phrase                                                            |
+// | startend.end_phrase        | phrase (verbatim, no surrounding quotes)                          |
+// | startend.quotation         | mark ('"')                                                        |
+// | language.response          | language (English name, "Kannada"); code? (ISO 639-1, "kn")       |
+// | content.placeholders       | style ("square brackets"); count?, relation?                      |
+// | content.postscript         | marker ("P.S." | "P.P.S")                                         |
+// | combination.repeat_prompt  | (none)                                                            |
+// | combination.two_responses  | count (2); separator? ("******")                                  |
+// | custom                     | (none: the verbatim `text` is the instruction)                    |
+
 import {
   type ConstraintRule,
   caseRule,

@@ -93,6 +93,8 @@ export const CONSTRAINT_KINDS = [
   "content.postscript",
   "combination.repeat_prompt",
   "combination.two_responses",
+  /** Any other verifiable output instruction, kept as its verbatim sentence (no params). */
+  "custom",
 ] as const;
 export const ConstraintKindSchema = z.enum(CONSTRAINT_KINDS);
 export type ConstraintKind = z.infer<typeof ConstraintKindSchema>;

@@ -808,7 +808,7 @@ export interface components {
             strengths: string[];
             constraints: {
                 /** @enum {string} */
-                kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses";
+                kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses" | "custom";
                 text: string;
                 params: {
                     [key: string]: string | number | boolean | string[];
@@ -2105,7 +2105,7 @@ export interface operations {
                         strengths: string[];
                         constraints: {
                             /** @enum {string} */
-                            kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses";
+                            kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses" | "custom";
                             text: string;
                             params: {
                                 [key: string]: string | number | boolean | string[];
@@ -2267,7 +2267,7 @@ export interface operations {
                         strengths: string[];
                         constraints: {
                             /** @enum {string} */
-                            kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses";
+                            kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses" | "custom";
                             text: string;
                             params: {
                                 [key: string]: string | number | boolean | string[];
@@ -2435,7 +2435,7 @@ export interface operations {
                         strengths: string[];
                         constraints: {
                             /** @enum {string} */
-                            kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses";
+                            kind: "length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses" | "custom";
                             text: string;
                             params: {
                                 [key: string]: string | number | boolean | string[];
