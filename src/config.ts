@@ -38,6 +38,11 @@ const EnvSchema = z.object({
   WEB_DIR: optionalString,
   DATABASE_URL: optionalString,
   REDIS_URL: optionalString,
+  // Scale-out (docs/scale-out.md): PostgreSQL pool, instance heartbeat.
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  INSTANCE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  INSTANCE_TTL_MS: z.coerce.number().int().min(300).max(3_600_000).default(30_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
@@ -67,6 +72,12 @@ const EnvSchema = z.object({
   CLAUDE_MODEL: optionalString,
   CLAUDE_CLI_PATH: optionalString,
   LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(900_000).default(120_000),
+  // Workspace hub (docs/workspace.md): GitHub base URLs (GitHub Enterprise, tests) and local roots.
+  GITHUB_API_URL: z.url({ protocol: /^https?$/ }).default("https://api.github.com"),
+  GITHUB_OAUTH_URL: z.url({ protocol: /^https?$/ }).default("https://github.com"),
+  WORKSPACE_ROOTS: list.default([]),
+  WORKSPACE_MAX_FILES: z.coerce.number().int().min(1).max(200_000).default(10_000),
+  WORKSPACE_MAX_FILE_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(1_048_576),
   /** Only used to find the `claude` executable; never logged. */
   PATH: optionalString,
 });
@@ -84,6 +95,14 @@ export interface Config {
   webDir: string;
   databaseUrl?: string;
   redisUrl?: string;
+  /** PostgreSQL connections per instance. */
+  databasePoolSize: number;
+  /** PostgreSQL per-statement time limit (0 = none). */
+  databaseStatementTimeoutMs: number;
+  /** How often an instance renews its lease in the shared database. */
+  instanceHeartbeatMs: number;
+  /** How long a lease lasts: runs of an instance silent for longer are recovered. */
+  instanceTtlMs: number;
   logLevel: Env["LOG_LEVEL"];
   bodyLimitBytes: number;
   batchConcurrency: number;
@@ -97,6 +116,19 @@ export interface Config {
   rateLimitRpm: number;
   rateLimitOptimizeRpm: number;
   providers: ProvidersConfig;
+  workspace: WorkspaceConfig;
+}
+
+/** The workspace hub (docs/workspace.md). */
+export interface WorkspaceConfig {
+  githubApiUrl: string;
+  githubOauthUrl: string;
+  /** Absolute folders under which local workspaces may be linked; empty = local linking off. */
+  roots: string[];
+  /** A scan stops after this many files. */
+  maxFiles: number;
+  /** Files larger than this are skipped by scans and never read. */
+  maxFileBytes: number;
 }
 
 /** Provider settings (PRODUCT.md section 2); the registry in src/providers consumes this shape. */
@@ -125,6 +157,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  if (e.DATABASE_URL !== undefined && !/^postgres(ql)?:\/\//i.test(e.DATABASE_URL)) {
+    throw new ConfigError("Invalid configuration: DATABASE_URL: expected a postgres:// or postgresql:// URL");
+  }
+  if (e.INSTANCE_TTL_MS <= e.INSTANCE_HEARTBEAT_MS) {
+    throw new ConfigError("Invalid configuration: INSTANCE_TTL_MS must be longer than INSTANCE_HEARTBEAT_MS");
+  }
+  if (e.DATABASE_URL !== undefined && (e.ENCRYPTION_KEY === undefined || e.INTERNAL_WEBHOOK_SECRET === undefined)) {
+    const missing = [e.ENCRYPTION_KEY ? null : "ENCRYPTION_KEY", e.INTERNAL_WEBHOOK_SECRET ? null : "INTERNAL_WEBHOOK_SECRET"]
+      .filter(Boolean)
+      .join(" and ");
+    throw new ConfigError(
+      `Invalid configuration: with DATABASE_URL set, ${missing} must be set, the same on every instance: ` +
+        "a key generated into one instance's data directory would leave the stored credentials and " +
+        "signed internal requests of the other instances unreadable",
+    );
+  }
   return {
     host: e.HOST,
     port: e.PORT,
@@ -135,6 +183,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webDir: e.WEB_DIR ? path.resolve(e.WEB_DIR) : DEFAULT_WEB_DIR,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+    instanceHeartbeatMs: e.INSTANCE_HEARTBEAT_MS,
+    instanceTtlMs: e.INSTANCE_TTL_MS,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     batchConcurrency: e.BATCH_CONCURRENCY,
@@ -159,6 +211,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       gemini: { apiKey: e.GEMINI_API_KEY, baseUrl: e.GEMINI_BASE_URL, model: e.GEMINI_MODEL },
       claudeCli: { path: e.CLAUDE_CLI_PATH, model: e.CLAUDE_MODEL, searchPath: e.PATH },
       timeoutMs: e.LLM_TIMEOUT_MS,
+    },
+    workspace: {
+      githubApiUrl: e.GITHUB_API_URL.replace(/\/+$/, ""),
+      githubOauthUrl: e.GITHUB_OAUTH_URL.replace(/\/+$/, ""),
+      roots: e.WORKSPACE_ROOTS.map((r) => path.resolve(r)),
+      maxFiles: e.WORKSPACE_MAX_FILES,
+      maxFileBytes: e.WORKSPACE_MAX_FILE_BYTES,
     },
   };
 }

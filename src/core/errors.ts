@@ -18,6 +18,10 @@ export type AppErrorCode =
   | "rate_limited"
   | "provider_error"
   | "timeout"
+  | "not_configured"
+  | "github_unauthorized"
+  | "github_rate_limited"
+  | "github_error"
   | "internal_error";
 
 const STATUS: Record<AppErrorCode, number> = {
@@ -36,6 +40,11 @@ const STATUS: Record<AppErrorCode, number> = {
   rate_limited: 429,
   provider_error: 502,
   timeout: 504,
+  not_configured: 409,
+  // GitHub refused the stored token (revoked or expired): connect again.
+  github_unauthorized: 409,
+  github_rate_limited: 429,
+  github_error: 502,
   internal_error: 500,
 };
 
