@@ -2,6 +2,7 @@
 // released: change the schema by appending a new one. Dialect-specific parts (full-text search)
 // come from the dialect's search module.
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { promptTestsMigration } from "./prompt-tests.js";
 import { createSqliteSearchSchema } from "./search-sqlite.js";
 
 export type StoreDialect = "sqlite";
@@ -146,7 +147,7 @@ function migration001(dialect: StoreDialect): Migration {
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { "001_initial": migration001(dialect) };
+      return { "001_initial": migration001(dialect), "005_prompt_tests": promptTestsMigration() };
     },
   };
 }
