@@ -1,6 +1,7 @@
 // Checks on the words and characters of an output: case, commas, keywords, letters, start and end
 // phrases, quotation, placeholders, postscripts, language and the combination kinds.
 
+import type { Constraint } from "../pipeline/schemas.js";
 import { detectLanguage, languageCode, languageName } from "./language.js";
 import {
   type Check,
@@ -43,10 +44,11 @@ export const checkUpper: Check = (c, output) => {
 
 /**
  * IFEval's `capital_word_frequency` counts NLTK word tokens that are all upper case. Tokens here:
- * letter/digit runs joined by inner periods ("U.S."), with "n't"/"'s" style endings split off.
+ * letter/digit runs joined by inner periods or hyphens ("U.S.", "WELL-KNOWN" count once, as in
+ * NLTK), split at apostrophes ("DON'T" → "DON", "T"; NLTK's "DO", "N'T" are two capital words too).
  */
 export const checkCapitalWords: Check = (c, output) => {
-  const tokens = output.match(/[\p{L}\p{N}]+(?:\.[\p{L}\p{N}]+)*\.?/gu) ?? [];
+  const tokens = output.match(/[\p{L}\p{N}]+(?:[.-][\p{L}\p{N}]+)*/gu) ?? [];
   const caps = tokens.filter((t) => isUpper(t));
   return countOutcome(caps.length, "words in all capital letters", countParam(c));
 };
@@ -184,27 +186,44 @@ export const checkLanguage: Check = (c, output) =>
   checkLanguageCode(optStr(c, "code") ?? strParam(c, "language"), output);
 
 /**
+ * The request a repeat instruction points at: the prompt before the instruction's sentence, or the
+ * text after its paragraph ("repeat the request below"). Empty candidates are dropped.
+ */
+function requestsToRepeat(prompt: string, c: Constraint): string[] | undefined {
+  const at = c.span?.start ?? prompt.indexOf(c.text);
+  if (at < 0) return undefined;
+  const end = at + c.text.length;
+  const before = prompt.slice(0, at);
+  const sentenceStart = Math.max(before.search(/(?:[.!?]\s+|\n)[^.!?\n]*$/), -1);
+  const head = sentenceStart < 0 ? "" : prompt.slice(0, sentenceStart + 1);
+  const paragraphEnd = prompt.indexOf("\n\n", end);
+  const tail = paragraphEnd < 0 ? "" : prompt.slice(paragraphEnd);
+  const below = /\b(?:below|following)\b/i.test(prompt.slice(Math.max(0, at - 40), end + 60));
+  const ordered = below ? [tail, head] : [head, tail];
+  return ordered.map((r) => r.trim()).filter((r) => r !== "");
+}
+
+/**
  * IFEval's `repeat_prompt`: the output starts with the request, compared case-insensitively after
- * trimming. The request is `params.prompt_to_repeat`, else the prompt text before the sentence that
- * asks for the repetition.
+ * trimming. The request is `params.prompt_to_repeat`, else read from the prompt around the
+ * instruction (see `requestsToRepeat`).
  */
 export const checkRepeatPrompt: Check = (c, output, ctx) => {
-  let request = optStr(c, "prompt_to_repeat");
-  if (request === undefined) {
+  const given = optStr(c, "prompt_to_repeat");
+  let candidates: string[];
+  if (given !== undefined) candidates = [given.trim()];
+  else {
     if (ctx.prompt === undefined) return unchecked("needs the prompt to know what to repeat");
-    const at = c.span?.start ?? ctx.prompt.indexOf(c.text);
-    if (at < 0) return unchecked("cannot find the repeat instruction in the prompt");
-    const before = ctx.prompt.slice(0, at);
-    const sentenceStart = Math.max(before.lastIndexOf(". "), before.lastIndexOf("\n"));
-    const lastSentence = before.slice(sentenceStart + 1);
-    request = /\b(?:first|then|please|and)\b[\s,]*$/i.test(lastSentence) ? before.slice(0, sentenceStart + 1) : before;
-    if (request.trim() === "") return unchecked("the prompt has no request before the repeat instruction");
+    const found = requestsToRepeat(ctx.prompt, c);
+    if (found === undefined) return unchecked("cannot find the repeat instruction in the prompt");
+    if (found.length === 0) return unchecked("the prompt has no request besides the repeat instruction");
+    candidates = found;
   }
-  const want = request.trim().toLowerCase();
-  const follows = output.trim().toLowerCase().startsWith(want);
-  return follows
+  const text = output.trim().toLowerCase();
+  const hit = candidates.find((r) => text.startsWith(r.toLowerCase()));
+  return hit !== undefined
     ? { follows: true, detail: "starts by repeating the request" }
-    : { follows: false, detail: `does not start with the request ${quote(want, 40)}` };
+    : { follows: false, detail: `does not start with the request ${quote(candidates[0], 40)}` };
 };
 
 /** IFEval's `two_responses`: split on `******`; exactly two non-empty, different responses. */

@@ -102,11 +102,11 @@ const RULES: CustomRule[] = [
     check: (output, m) => {
       const options = listedOptions(m.input.slice(m.index));
       if (options.length < 2) return unchecked("cannot read the options from the instruction");
-      const text = output.trim().toLowerCase();
-      const hit = options.filter((o) => text.includes(o.toLowerCase()));
-      return hit.length === 1
-        ? { follows: true, detail: `answers ${quote(hit[0])}` }
-        : { follows: false, detail: hit.length === 0 ? "none of the options" : `${hit.length} options at once` };
+      // IFEval's constrained_response: an option occurs verbatim (case-sensitive) in the output.
+      const text = output.trim();
+      const hit = options.filter((o) => text.includes(o));
+      if (hit.length === 0) return { follows: false, detail: `none of ${options.map((o) => quote(o)).join(", ")}` };
+      return { follows: true, detail: `answers ${hit.map((o) => quote(o)).join(" and ")}` };
     },
   },
   {

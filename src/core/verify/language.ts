@@ -55,10 +55,29 @@ export interface Detection {
   accuracy: number;
 }
 
-/** Best guess, or undefined when the text has too few letters to say. */
+/** Fewer words than this give no reliable guess ("TROUBLE", "Fare Insight Analytics"). */
+const MIN_WORDS = 4;
+const UNSPACED_RE =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
+/**
+ * Best guess, or undefined when the text is too short to say. URLs, hashtags, digits, Markdown and
+ * JSON punctuation go before detection: they mislead the n-grams (an English JSON schema otherwise
+ * reads as Czech); apostrophes stay ("it's" cut to "it s" reads as Dutch).
+ */
 export function detectLanguage(text: string): Detection | undefined {
-  const sample = text.length > SAMPLE_CHARS ? text.slice(0, SAMPLE_CHARS) : text;
-  if ((sample.match(/\p{L}/gu) ?? []).length < 3) return undefined;
+  const head = text.length > SAMPLE_CHARS * 2 ? text.slice(0, SAMPLE_CHARS * 2) : text;
+  const sample = head
+    .replace(/\bhttps?:\/\/\S+/g, " ")
+    .replace(/[#@][\p{L}\p{N}_]+/gu, " ")
+    .replace(/[^\p{L}\p{M}\s.,!?;:'’-]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, SAMPLE_CHARS);
+  // Scripts written without spaces (Chinese, Japanese, Thai…) have few "words": count letters there.
+  const unspaced = UNSPACED_RE.test(sample);
+  const units = unspaced ? (sample.match(/\p{L}/gu)?.length ?? 0) / 2 : (sample.match(/[\p{L}\p{M}]+/gu)?.length ?? 0);
+  if (units < MIN_WORDS) return undefined;
   const best = detectAll(sample)[0];
   return best === undefined ? undefined : { code: best.lang, accuracy: best.accuracy };
 }

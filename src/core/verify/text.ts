@@ -76,11 +76,6 @@ export function dividerParagraphs(text: string): string[] | undefined {
   return out;
 }
 
-/** Paragraphs separated by blank lines (IFEval's `nth_paragraph_first_word` splits on `\n\n`). */
-export function blankLineParagraphs(text: string): string[] {
-  return text.split(/\n\n/).filter((p) => p.trim() !== "");
-}
-
 /** IFEval's bullets: lines starting with `* ` (not `**`) or `-`. */
 export function bulletLines(text: string): string[] {
   return [...(text.match(/^\s*\*[^*].*$/gm) ?? []), ...(text.match(/^\s*-.*$/gm) ?? [])];
