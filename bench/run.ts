@@ -1,5 +1,5 @@
 // `npm run bench`: every measurement as one JSON line (name, value, unit, budget where one exists).
-// Select groups with BENCH=local,search,injection,http,providers,web (default: all).
+// Select groups with BENCH=local,constraints,search,injection,http,providers,web (default: all).
 import { runHistorySearchBench } from "./history-search.js";
 import { runLocalEngineBench } from "./local-engine.js";
 import { emit, type Figure } from "./stats.js";
@@ -9,6 +9,7 @@ type Group = { name: string; run: () => Promise<Figure[]> };
 const groups: Group[] = [
   { name: "local", run: runLocalEngineBench },
   { name: "search", run: () => runHistorySearchBench() },
+  { name: "constraints", run: async () => (await import("./constraints.js")).runConstraintBench() },
   {
     name: "injection",
     run: async () => (await import("./injection.js")).runInjectionBench() as Figure[],

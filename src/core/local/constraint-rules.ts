@@ -50,6 +50,7 @@ import {
   withModal,
 } from "./constraint-matchers.js";
 import { countParams, NUM, QUOTED, REL } from "./constraint-params.js";
+import { FIRST_RULES } from "./constraint-rules-more.js";
 
 export type { ConstraintRule, RuleMatch } from "./constraint-matchers.js";
 
@@ -64,6 +65,7 @@ const START_TARGET =
   "(?: (?:your|the|each|every|this|it)(?: (?:entire |whole )?(?:response|answer|reply|email|letter|post|message|story|essay|poem|text|output))?)?";
 
 export const CONSTRAINT_RULES: ConstraintRule[] = [
+  ...FIRST_RULES,
   {
     kind: "startend.end_phrase",
     cues: ["end", "finish", "conclud", "close"],

@@ -220,9 +220,15 @@ describe("extractConstraints", () => {
     ];
     extractConstraints('warm up: under 5 words, End with "x", Respond in French.'); // compile the regexes first
     for (const text of hostile) {
-      const started = performance.now();
-      extractConstraints(text);
-      expect(performance.now() - started, text.slice(0, 30)).toBeLessThan(50);
+      // Best of three: a regex's first run on a new subject is interpreted before V8 compiles it,
+      // a constant cost on a loaded machine; super-linear backtracking is slow on every run.
+      let best = Number.POSITIVE_INFINITY;
+      for (let run = 0; run < 3; run++) {
+        const started = performance.now();
+        extractConstraints(text);
+        best = Math.min(best, performance.now() - started);
+      }
+      expect(best, text.slice(0, 30)).toBeLessThan(50);
     }
   });
 });
