@@ -15,6 +15,17 @@ export const TokenUsageSchema = z.object({
   output_tokens: z.number().int().min(0),
 });
 
+export const CONTEXT_LAYERS = ["workspace", "project", "request"] as const;
+export const ContextSourceSchema = z.object({
+  layer: z.enum(CONTEXT_LAYERS),
+  /** Workspace: the link and the file path(s); project: "project profile"; request: "request". */
+  source: z.string(),
+});
+export const ContextSourcesSchema = z
+  .record(z.string(), ContextSourceSchema)
+  .meta({ id: "ContextSources", description: "Which layer each resolved codebase-context field came from" });
+export type ContextSources = z.infer<typeof ContextSourcesSchema>;
+
 export const OptimizationRecordSchema = z.object({
   id: z.string(),
   status: OptimizationStatusSchema,
@@ -41,6 +52,8 @@ export const OptimizationRecordSchema = z.object({
   duration_ms: z.number().nullable(),
   retry_of: z.string().nullable(),
   codebase_context: CodebaseContextSchema.nullable(),
+  /** Per field of `codebase_context`: the layer it came from and, for a workspace, the file(s). */
+  codebase_context_sources: ContextSourcesSchema.nullable().optional(),
   created_at: z.string(),
   updated_at: z.string(),
 });

@@ -89,6 +89,7 @@ export function patchToRow(patch: OptimizationPatch): Partial<OptimizationInsert
   if (patch.warnings !== undefined) row.warnings = JSON.stringify(patch.warnings);
   if (patch.token_usage !== undefined) row.token_usage = json(patch.token_usage);
   if (patch.codebase_context !== undefined) row.codebase_context = json(patch.codebase_context);
+  if (patch.codebase_context_sources !== undefined) row.codebase_context_sources = json(patch.codebase_context_sources);
   return row;
 }
 
@@ -130,6 +131,7 @@ export function rowToRecord(row: OptimizationRow): OptimizationRecord {
     duration_ms: row.duration_ms === null ? null : Number(row.duration_ms),
     retry_of: row.retry_of,
     codebase_context: parse(row.codebase_context, null),
+    codebase_context_sources: parse(row.codebase_context_sources ?? null, null),
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -159,6 +161,7 @@ export function newRecord(input: NewOptimization, id: string, now: string): Opti
     duration_ms: null,
     retry_of: null,
     codebase_context: null,
+    codebase_context_sources: null,
     ...stripUndefined(input),
     id,
     created_at: now,

@@ -3,6 +3,7 @@
 import type { Logger } from "pino";
 import type { ProviderRegistry } from "../providers/registry.js";
 import type { Store } from "../store/index.js";
+import type { WorkspaceService } from "./workspace.js";
 
 export interface UseCaseDeps {
   store: Store;
@@ -10,6 +11,8 @@ export interface UseCaseDeps {
   runs: RunRegistry;
   logger: Logger;
   batchConcurrency: number;
+  /** The workspace hub: the first layer of the codebase-context merge (absent in unit tests). */
+  workspaces?: Pick<WorkspaceService, "resolve">;
 }
 
 /** Abort controllers of the optimizations running in this process, by record id. */

@@ -87,7 +87,11 @@ export async function optimizePrompt(
     const prompt = await deps.store.prompts.get(input.prompt_id);
     if (!prompt) throw new AppError("not_found", `Prompt ${input.prompt_id} does not exist.`);
   }
-  const codebaseContext = mergeContext(project?.context, input.codebase_context);
+  // Workspace auto-context → project profile → this request, later layers winning per field.
+  const resolved = deps.workspaces
+    ? await deps.workspaces.resolve(project?.id ?? null, project?.context, input.codebase_context)
+    : { context: mergeContext(project?.context, input.codebase_context), sources: undefined };
+  const codebaseContext = resolved.context;
 
   const record = await deps.store.optimizations.create({
     raw_prompt: sanitised,
@@ -101,6 +105,7 @@ export async function optimizePrompt(
     model: engine.model,
     retry_of: options.retryOf ?? null,
     codebase_context: codebaseContext ?? null,
+    codebase_context_sources: resolved.sources ?? null,
     status: "running",
   });
   await options.onCreated?.(record);
