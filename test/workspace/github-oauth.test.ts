@@ -62,7 +62,12 @@ describe("GitHub OAuth app config", () => {
   it("stores the secret encrypted and shows it masked", async () => {
     const put = await server.json("PUT", "/api/github/config", { client_id: CLIENT_ID, client_secret: CLIENT_SECRET });
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ configured: true, client_id: CLIENT_ID, client_secret: "••••cdef", has_client_secret: true });
+    expect(put.body).toMatchObject({
+      configured: true,
+      client_id: CLIENT_ID,
+      client_secret: "••••cdef",
+      has_client_secret: true,
+    });
     expect(JSON.stringify(put.body)).not.toContain(CLIENT_SECRET);
     const row = await server.app.deps.store.db
       .selectFrom("github_oauth_config" as never)
@@ -72,7 +77,10 @@ describe("GitHub OAuth app config", () => {
   });
 
   it("refuses a malformed client id with a clear 422", async () => {
-    const res = await server.json("PUT", "/api/github/config", { client_id: "bad id with spaces", client_secret: "x".repeat(20) });
+    const res = await server.json("PUT", "/api/github/config", {
+      client_id: "bad id with spaces",
+      client_secret: "x".repeat(20),
+    });
     expect(res.status).toBe(422);
     expect(JSON.stringify(res.body)).toContain("client_id");
   });
