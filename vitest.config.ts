@@ -1,13 +1,28 @@
 import { defineConfig } from "vitest/config";
+import { postgresProject } from "./test/helpers/pg-project.js";
+
+const base = {
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  allowOnly: false,
+  pool: "forks" as const,
+};
 
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     reporters: ["default", "./test/helpers/summary-reporter.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
     allowOnly: false,
-    pool: "forks",
-    globalSetup: ["./test/e2e/global-setup.ts"],
+    projects: [
+      {
+        test: {
+          ...base,
+          name: "sqlite",
+          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          globalSetup: ["./test/e2e/global-setup.ts"],
+        },
+      },
+      // The store, use-case and HTTP suites again on PostgreSQL (test/helpers/pg-project.ts).
+      ...postgresProject(base),
+    ],
   },
 });

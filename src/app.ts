@@ -1,6 +1,8 @@
 // Composition root: builds the store, the engine registry and the use-case services once from
 // config. REST, MCP and CLI all talk to the `App` this returns, never to the database.
+import { randomUUID } from "node:crypto";
 import pino, { type Logger } from "pino";
+import { type InstanceLease, startInstanceLease } from "./app-instance.js";
 import { hardenDataDirectory, loadFieldCipher, loadInternalSecret } from "./app-secrets.js";
 import { type Config, ConfigError } from "./config.js";
 import { STRATEGY_CATALOGUE } from "./core/strategies/catalogue.js";
@@ -52,17 +54,18 @@ export function createLogger(config: Pick<Config, "logLevel">, destination: 1 | 
 
 export async function createApp(config: Config, options: AppOptions = {}) {
   const logger = options.logger ?? createLogger(config, options.logDestination ?? 2);
-  // Scale-out backends are planned (README "Scale-out"); refusing is better than silently using SQLite.
-  if (config.databaseUrl) {
-    throw new ConfigError(
-      "DATABASE_URL is set, but PostgreSQL is not supported yet: unset it to use SQLite in DATA_DIR.",
-    );
-  }
   if (config.redisUrl) {
     throw new ConfigError("REDIS_URL is set, but Redis is not supported yet: unset it (one instance needs no Redis).");
   }
   hardenDataDirectory(config.dataDir, logger);
-  const store: Store = await openStore({ dataDir: config.dataDir });
+  const instanceId = randomUUID();
+  const store: Store = await openStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    poolSize: config.databasePoolSize,
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
+    instanceId,
+  });
   let cipher: FieldCipher;
   try {
     // The database's -wal/-shm files exist only now: hold them at 0600 too.
@@ -83,9 +86,18 @@ export async function createApp(config: Config, options: AppOptions = {}) {
         "the stored API key could not be decrypted (tampered, or moved from another row); it is ignored until stored again",
       ),
   });
-  const interrupted = await store.optimizations.markInterrupted();
-  if (interrupted > 0)
-    logger.warn({ count: interrupted }, "marked optimizations left running by a previous process as interrupted");
+  let lease: InstanceLease;
+  try {
+    lease = await startInstanceLease(
+      store,
+      { heartbeatMs: config.instanceHeartbeatMs, ttlMs: config.instanceTtlMs },
+      logger,
+      instanceId,
+    );
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const providers: ProviderRegistry = createProviderRegistry({
     defaultProvider: config.llmProvider,
     providers: config.providers,
@@ -114,6 +126,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     credentials,
     audit: store.audit,
     internalSecret,
+    /** This process's id among the instances sharing the database. */
+    instanceId,
     /** Liveness of the database: one indexed read. */
     async health(): Promise<{ database: "ok" | "error" }> {
       try {

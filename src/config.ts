@@ -164,7 +164,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError("Invalid configuration: INSTANCE_TTL_MS must be longer than INSTANCE_HEARTBEAT_MS");
   }
   if (e.DATABASE_URL !== undefined && (e.ENCRYPTION_KEY === undefined || e.INTERNAL_WEBHOOK_SECRET === undefined)) {
-    const missing = [e.ENCRYPTION_KEY ? null : "ENCRYPTION_KEY", e.INTERNAL_WEBHOOK_SECRET ? null : "INTERNAL_WEBHOOK_SECRET"]
+    const missing = [
+      e.ENCRYPTION_KEY ? null : "ENCRYPTION_KEY",
+      e.INTERNAL_WEBHOOK_SECRET ? null : "INTERNAL_WEBHOOK_SECRET",
+    ]
       .filter(Boolean)
       .join(" and ");
     throw new ConfigError(

@@ -43,7 +43,8 @@ export class AuditRepository {
       }
       if (options.path) {
         const pattern = `%${options.path.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-        conditions.push(sql<boolean>`${eb.ref("path")} LIKE ${pattern} ESCAPE '\\'`);
+        // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+        conditions.push(sql<boolean>`lower(${eb.ref("path")}) LIKE lower(${pattern}) ESCAPE '\\'`);
       }
       return eb.and(conditions);
     };

@@ -10,6 +10,8 @@ export interface StoreContext {
   search: SearchIndex;
   clock: Clock;
   newId: () => string;
+  /** This process's instance id: new optimizations record it as their owner. */
+  instanceId?: string;
 }
 
 /** ISO-8601 UTC text, the one time format stored. */

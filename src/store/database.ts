@@ -46,6 +46,8 @@ export interface OptimizationTable {
   warnings: string;
   token_usage: string | null;
   codebase_context: string | null;
+  /** The instance running this record while it is pending or running (see InstanceTable). */
+  owner_instance: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -109,6 +111,15 @@ export interface AuditEventTable {
   request_id: string | null;
 }
 
+/** One running PromptForge process on this database, alive while `expires_at` is ahead. */
+export interface InstanceTable {
+  id: string;
+  started_at: string;
+  heartbeat_at: string;
+  expires_at: string;
+  host: string | null;
+}
+
 export interface Database {
   optimization: OptimizationTable;
   project: ProjectTable;
@@ -117,6 +128,7 @@ export interface Database {
   setting: SettingTable;
   provider_credential: ProviderCredentialTable;
   audit_event: AuditEventTable;
+  instance: InstanceTable;
 }
 
 export interface SqliteOpenOptions {

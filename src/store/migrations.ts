@@ -1,11 +1,13 @@
 // Schema migrations, provided in code (no migration folder to ship). Migrations are frozen once
-// released: change the schema by appending a new one. Dialect-specific parts (full-text search)
-// come from the dialect's search module.
+// released: change the schema by appending a new one. Dialect-specific parts (the `seq` column,
+// full-text search) come from the dialect (dialect.ts); everything else is Kysely's schema
+// builder with dialect-neutral types (text ids, ISO-text times, double precision, integer).
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import type { Database } from "./database.js";
+import { type DialectName, dialectOf } from "./dialect.js";
 import { promptTestsMigration } from "./prompt-tests.js";
-import { createSqliteSearchSchema } from "./search-sqlite.js";
 
-export type StoreDialect = "sqlite";
+export type StoreDialect = DialectName;
 
 function migration001(dialect: StoreDialect): Migration {
   return {
@@ -31,7 +33,7 @@ function migration001(dialect: StoreDialect): Migration {
       // never read a row's overflow pages.
       await db.schema
         .createTable("optimization")
-        .addColumn("seq", "integer", (c) => c.primaryKey())
+        .addColumn("seq", "integer", (c) => dialectOf(dialect).seqColumn(c))
         .addColumn("id", "text", (c) => c.notNull().unique())
         .addColumn("status", "text", (c) => c.notNull())
         .addColumn("created_at", "text", (c) => c.notNull())
@@ -139,7 +141,28 @@ function migration001(dialect: StoreDialect): Migration {
         .execute();
       await db.schema.createIndex("audit_event_time_idx").on("audit_event").column("time").execute();
 
-      if (dialect === "sqlite") await createSqliteSearchSchema(db);
+      await dialectOf(dialect).createSearchSchema(db);
+    },
+  };
+}
+
+/**
+ * Instances sharing one database (PostgreSQL): each start registers an id and keeps a heartbeat,
+ * and every running optimization names its owner, so start-up recovery touches only the runs of
+ * instances whose heartbeat has expired.
+ */
+function migration002(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("instance")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("started_at", "text", (c) => c.notNull())
+        .addColumn("heartbeat_at", "text", (c) => c.notNull())
+        .addColumn("expires_at", "text", (c) => c.notNull())
+        .addColumn("host", "text")
+        .execute();
+      await db.schema.alterTable("optimization").addColumn("owner_instance", "text").execute();
     },
   };
 }
@@ -147,15 +170,20 @@ function migration001(dialect: StoreDialect): Migration {
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { "001_initial": migration001(dialect), "005_prompt_tests": promptTestsMigration() };
+      return {
+        "001_initial": migration001(dialect),
+        "002_instances": migration002(),
+        "005_prompt_tests": promptTestsMigration(),
+      };
     },
   };
 }
 
 /** Brings the schema to the latest version; throws (with the failing migration's cause) on error. */
 export async function migrateToLatest<DB>(db: Kysely<DB>, dialect: StoreDialect = "sqlite"): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await dialectOf(dialect).withMigrationLock(db as unknown as Kysely<Database>, (locked) =>
+    new Migrator({ db: locked, provider: migrationProvider(dialect) }).migrateToLatest(),
+  );
   if (error !== undefined) {
     throw new Error("database migration failed", { cause: error });
   }

@@ -403,7 +403,7 @@ describe("OptimizationRepository: persistence", () => {
   it("keeps records and the search index across a reopen", async () => {
     const r = await add("persisted words here");
     await t.store.close();
-    const reopened = await openStore({ dataDir: t.dataDir });
+    const reopened = await openStore({ dataDir: t.dataDir, databaseUrl: t.databaseUrl });
     try {
       expect((await reopened.optimizations.get(r.id))?.raw_prompt).toBe("persisted words here");
       expect((await reopened.optimizations.list({ search: "persisted" })).total).toBe(1);

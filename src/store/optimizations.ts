@@ -51,10 +51,23 @@ export class OptimizationRepository {
     }
     const record = newRecord(input, input.id ?? this.ctx.newId(), timestamp(this.ctx));
     await this.ctx.db.transaction().execute(async (trx) => {
-      await trx.insertInto("optimization").values(recordToRow(record)).execute();
+      await trx
+        .insertInto("optimization")
+        .values({ ...recordToRow(record), owner_instance: this.ctx.instanceId ?? null })
+        .execute();
       await this.ctx.search.index(trx, [record.id]);
     });
     return record;
+  }
+
+  /** The instance running an open record (null when none is recorded or the id is unknown). */
+  async owner(id: string): Promise<string | null> {
+    const row = await this.ctx.db
+      .selectFrom("optimization")
+      .select("owner_instance")
+      .where("id", "=", id)
+      .executeTakeFirst();
+    return row?.owner_instance ?? null;
   }
 
   async get(id: string): Promise<OptimizationRecord | null> {
@@ -139,10 +152,21 @@ export class OptimizationRepository {
     });
   }
 
-  /** At start-up: work left pending or running by a previous process can never finish. */
+  /**
+   * Work left pending or running by a process that is gone can never finish: mark it error
+   * "interrupted". A record is recovered when it has no owner (written before instances were
+   * tracked) or its owner's lease (InstanceRepository) has run out — never a live instance's run.
+   */
   async markInterrupted(): Promise<number> {
+    const now = timestamp(this.ctx);
     return this.ctx.db.transaction().execute(async (trx) => {
-      const open = await trx.selectFrom("optimization").select("id").where("status", "in", OPEN_STATUSES).execute();
+      const live = trx.selectFrom("instance").select("instance.id").where("instance.expires_at", ">", now);
+      const open = await trx
+        .selectFrom("optimization")
+        .select("id")
+        .where("status", "in", OPEN_STATUSES)
+        .where((eb) => eb.or([eb("owner_instance", "is", null), eb("owner_instance", "not in", live)]))
+        .execute();
       const ids = open.map((row) => row.id);
       for (const part of chunks(ids)) {
         await trx

@@ -1,4 +1,5 @@
-// A real SQLite store in a fresh temporary directory, with a controllable clock.
+// A real store in a fresh temporary directory, with a controllable clock: SQLite, or a fresh
+// PostgreSQL database in the postgres test project (test/helpers/dialect.ts).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,29 +7,40 @@ import type { ScoreSet, StrategyName, TaskType } from "../../src/core/pipeline/s
 import { computeOverall } from "../../src/core/pipeline/schemas.js";
 import type { OptimizationPatch } from "../../src/store/optimization-rows.js";
 import { openStore, type Store } from "../../src/store/store.js";
+import { freshPostgresDatabase, TEST_DIALECT, type TestDialect } from "./dialect.js";
 
 export interface TempStore {
   store: Store;
   dataDir: string;
+  dialect: TestDialect;
+  /** PostgreSQL URL of the store's database (postgres only). */
+  databaseUrl?: string;
   /** Moves the store's clock forward. */
   advance(ms: number): void;
   now(): Date;
   cleanup(): Promise<void>;
 }
 
-export async function openTempStore(start = "2026-01-01T00:00:00.000Z"): Promise<TempStore> {
+export async function openTempStore(
+  start = "2026-01-01T00:00:00.000Z",
+  dialect: TestDialect = TEST_DIALECT,
+): Promise<TempStore> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pf-store-"));
+  const pg = dialect === "postgres" ? await freshPostgresDatabase() : null;
   let now = Date.parse(start);
-  const store = await openStore({ dataDir, clock: () => new Date(now) });
+  const store = await openStore({ dataDir, databaseUrl: pg?.url, clock: () => new Date(now) });
   return {
     store,
     dataDir,
+    dialect,
+    databaseUrl: pg?.url,
     advance: (ms) => {
       now += ms;
     },
     now: () => new Date(now),
     cleanup: async () => {
       await store.close().catch(() => undefined);
+      await pg?.drop().catch(() => undefined);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,108 @@
+// Every difference between the two database engines lives here (and in each dialect's search
+// module): how a connection is opened, the auto-numbered `seq` column, the full-text schema, the
+// lock that serialises migrations, and the search index. Repositories and queries are plain
+// Kysely, the same on both.
+import { type ColumnDefinitionBuilder, Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import { type Database, openSqliteDatabase, type SqliteOpenOptions } from "./database.js";
+import type { SearchIndex } from "./search.js";
+import { createPostgresSearchSchema, postgresSearch } from "./search-postgres.js";
+import { createSqliteSearchSchema, sqliteSearch } from "./search-sqlite.js";
+
+export type DialectName = "sqlite" | "postgres";
+
+export interface Dialect {
+  readonly name: DialectName;
+  readonly search: SearchIndex;
+  /** The internal auto-numbered row id (`optimization.seq`). */
+  seqColumn(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+  /** The full-text schema of migration 001 (frozen: change it through a new migration). */
+  createSearchSchema(db: Kysely<unknown>): Promise<void>;
+  /**
+   * Runs `fn` while no other process can migrate the same database. SQLite: one file, one
+   * writer, and the migrator's own transaction is enough. PostgreSQL: a session advisory lock on
+   * one pooled connection, so instances starting together migrate one after the other.
+   */
+  withMigrationLock<T>(db: Kysely<Database>, fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+}
+
+export const sqliteDialect: Dialect = {
+  name: "sqlite",
+  search: sqliteSearch,
+  seqColumn: (c) => c.primaryKey(),
+  createSearchSchema: createSqliteSearchSchema,
+  withMigrationLock: (db, fn) => fn(db),
+};
+
+/** Arbitrary but fixed key of the migration advisory lock ("PFmigr" in ASCII). */
+const MIGRATION_LOCK_KEY = 0x50466d696772;
+
+export const postgresDialect: Dialect = {
+  name: "postgres",
+  search: postgresSearch,
+  seqColumn: (c) => c.primaryKey().generatedByDefaultAsIdentity(),
+  createSearchSchema: createPostgresSearchSchema,
+  async withMigrationLock(db, fn) {
+    return db.connection().execute(async (conn) => {
+      await sql`SELECT pg_advisory_lock(${sql.lit(MIGRATION_LOCK_KEY)})`.execute(conn);
+      try {
+        return await fn(conn);
+      } finally {
+        await sql`SELECT pg_advisory_unlock(${sql.lit(MIGRATION_LOCK_KEY)})`.execute(conn);
+      }
+    });
+  },
+};
+
+export function dialectOf(name: DialectName): Dialect {
+  return name === "postgres" ? postgresDialect : sqliteDialect;
+}
+
+export interface PostgresOpenOptions {
+  /** postgres:// or postgresql:// connection string. */
+  databaseUrl: string;
+  /** Connections per instance; default 10. */
+  poolSize?: number;
+  /** Per-statement time limit in ms (0 = none); default 30 000. */
+  statementTimeoutMs?: number;
+}
+
+export type DatabaseOpenOptions = SqliteOpenOptions & Partial<PostgresOpenOptions>;
+
+/** True for a URL this store opens with PostgreSQL. */
+export function isPostgresUrl(url: string | undefined): url is string {
+  return url !== undefined && /^postgres(ql)?:\/\//i.test(url);
+}
+
+export function openPostgresDatabase(options: PostgresOpenOptions): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.poolSize ?? 10,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
+    application_name: "promptforge",
+    // Fail fast when the server is unreachable instead of waiting for the OS TCP timeout.
+    connectionTimeoutMillis: 10_000,
+  });
+  // An idle client losing its connection (server restart) must not crash the process; the pool
+  // replaces it on the next checkout.
+  pool.on("error", () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Opens the database `options` name: PostgreSQL for a postgres:// URL, else SQLite in dataDir. */
+export function openDatabase(options: DatabaseOpenOptions): { db: Kysely<Database>; dialect: Dialect } {
+  if (options.databaseUrl !== undefined) {
+    if (!isPostgresUrl(options.databaseUrl)) {
+      throw new Error("DATABASE_URL must be a postgres:// or postgresql:// URL");
+    }
+    return {
+      db: openPostgresDatabase({
+        databaseUrl: options.databaseUrl,
+        poolSize: options.poolSize,
+        statementTimeoutMs: options.statementTimeoutMs,
+      }),
+      dialect: postgresDialect,
+    };
+  }
+  return { db: openSqliteDatabase(options), dialect: sqliteDialect };
+}
