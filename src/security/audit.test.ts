@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { type AuditEvent, auditLine, auditLog, createFileAuditSink } from "./audit.js";
+import { type AuditEvent, auditLine, auditLog, createAuditBuffer, createFileAuditSink } from "./audit.js";
 import { bearerAuth } from "./bearer-auth.js";
 import { requestId } from "./request-id.js";
 
@@ -145,6 +145,78 @@ describe("createFileAuditSink", () => {
       .split("\n")
       .map((l) => JSON.parse(l).status);
     expect(statuses).toEqual(Array.from({ length: 50 }, (_, i) => 200 + i));
+  });
+});
+
+describe("createAuditBuffer", () => {
+  const event = (n: number): AuditEvent => ({
+    time: "2025-01-02T03:04:05.006Z",
+    method: "POST",
+    path: `/api/projects/${n}`,
+    status: 201,
+    client_ip: "203.0.113.9",
+    duration_ms: 1,
+    request_id: `req-${n}`,
+  });
+
+  it("keeps writes off the request path and hands them over in order, in one batch, within the interval", async () => {
+    const batches: AuditEvent[][] = [];
+    const buffer = createAuditBuffer({
+      sinks: [{ write: () => {}, writeMany: (b) => void batches.push([...b]) }],
+      flushIntervalMs: 30,
+    });
+    for (let i = 0; i < 5; i++) buffer.write(event(i));
+    expect(batches).toEqual([]);
+    expect(buffer.pending).toBe(5);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(batches).toHaveLength(1);
+    expect(batches[0]?.map((e) => e.request_id)).toEqual(["req-0", "req-1", "req-2", "req-3", "req-4"]);
+    expect(buffer.pending).toBe(0);
+  });
+
+  it("flushes at once when maxPending events wait, and on flush()", async () => {
+    const seen: string[] = [];
+    const buffer = createAuditBuffer({
+      sinks: [{ write: (e) => void seen.push(e.request_id) }],
+      flushIntervalMs: 60_000,
+      maxPending: 3,
+    });
+    for (let i = 0; i < 4; i++) buffer.write(event(i));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(seen).toEqual(["req-0", "req-1", "req-2"]);
+    await buffer.flush();
+    expect(seen).toEqual(["req-0", "req-1", "req-2", "req-3"]);
+  });
+
+  it("reports a failing sink and still writes the others", async () => {
+    const errors: unknown[] = [];
+    const seen: string[] = [];
+    const buffer = createAuditBuffer({
+      sinks: [
+        {
+          write: () => {
+            throw new Error("disk full");
+          },
+        },
+        { write: (e) => void seen.push(e.request_id) },
+      ],
+      onError: (e) => errors.push(e),
+    });
+    buffer.write(event(1));
+    await buffer.flush();
+    expect(seen).toEqual(["req-1"]);
+    expect(String(errors[0])).toContain("disk full");
+  });
+
+  it("writes a batch to the file sink as one JSON line per event", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "pf-audit-buf-")), "audit.log");
+    const sink = createFileAuditSink(file);
+    const buffer = createAuditBuffer({ sinks: [sink] });
+    for (let i = 0; i < 3; i++) buffer.write(event(i));
+    await buffer.flush();
+    await sink.close();
+    const lines = readFileSync(file, "utf8").trim().split("\n");
+    expect(lines.map((l) => (JSON.parse(l) as AuditEvent).request_id)).toEqual(["req-0", "req-1", "req-2"]);
   });
 });
 

@@ -23,6 +23,8 @@ export interface AuditEvent {
 
 export interface AuditSink {
   write(event: AuditEvent): void | Promise<void>;
+  /** Many events at once, in order (one file append); sinks without it get `write` per event. */
+  writeMany?(events: readonly AuditEvent[]): void | Promise<void>;
 }
 
 export interface FileAuditSink extends AuditSink {
@@ -68,21 +70,94 @@ export function createFileAuditSink(path: string): FileAuditSink {
     });
     return handle;
   };
+  const append = (text: string): Promise<void> => {
+    const next = queue.then(async () => {
+      const h = await getHandle();
+      await h.appendFile(text, "utf8");
+    });
+    queue = next.catch(() => {});
+    return next;
+  };
   return {
-    write(event) {
-      const line = auditLine(event);
-      const next = queue.then(async () => {
-        const h = await getHandle();
-        await h.appendFile(line, "utf8");
-      });
-      queue = next.catch(() => {});
-      return next;
-    },
+    write: (event) => append(auditLine(event)),
+    writeMany: (events) => append(events.map(auditLine).join("")),
     flush: () => queue,
     async close() {
       await queue;
       if (handle) await (await handle).close();
       handle = null;
+    },
+  };
+}
+
+export interface AuditBufferOptions {
+  sinks: readonly AuditSink[];
+  /** Longest time an event waits in memory before it is handed to the sinks (default 100 ms). */
+  flushIntervalMs?: number;
+  /** Events waiting that trigger an immediate flush (default 256). */
+  maxPending?: number;
+  /** A sink failed; its events of that flush are lost to it (the other sinks still get them). */
+  onError?: (error: unknown) => void;
+}
+
+export interface AuditBuffer extends AuditSink {
+  /** Hands every waiting event to the sinks; resolves when they have taken them all. */
+  flush(): Promise<void>;
+  /** Events accepted but not yet handed to the sinks. */
+  readonly pending: number;
+}
+
+export const DEFAULT_AUDIT_FLUSH_INTERVAL_MS = 100;
+
+/**
+ * Keeps the sinks' disk writes off the request path: `write` only queues the event, and the
+ * queue is written in order, in one batch, at most `flushIntervalMs` later (or at once when
+ * `maxPending` events wait). A crash (kill -9) loses at most the events of the last interval;
+ * a graceful shutdown calls `flush`.
+ */
+export function createAuditBuffer(options: AuditBufferOptions): AuditBuffer {
+  const intervalMs = options.flushIntervalMs ?? DEFAULT_AUDIT_FLUSH_INTERVAL_MS;
+  const maxPending = options.maxPending ?? 256;
+  const onError = options.onError ?? (() => {});
+  let waiting: AuditEvent[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  let written: Promise<void> = Promise.resolve();
+
+  const writeBatch = async (batch: readonly AuditEvent[]): Promise<void> => {
+    for (const sink of options.sinks) {
+      try {
+        if (sink.writeMany) await sink.writeMany(batch);
+        else for (const event of batch) await sink.write(event);
+      } catch (error) {
+        onError(error);
+      }
+    }
+  };
+  const flush = (): Promise<void> => {
+    if (timer) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    if (waiting.length > 0) {
+      const batch = waiting;
+      waiting = [];
+      written = written.then(() => writeBatch(batch));
+    }
+    return written;
+  };
+  return {
+    write(event) {
+      waiting.push(event);
+      if (waiting.length >= maxPending) void flush();
+      else if (timer === null) {
+        timer = setTimeout(() => void flush(), intervalMs);
+        // Waiting events never keep the process alive; shutdown flushes them.
+        timer.unref?.();
+      }
+    },
+    flush,
+    get pending() {
+      return waiting.length;
     },
   };
 }

@@ -4,8 +4,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
-import { canonicalPath, rawPathOf } from "./canonical-path.js";
 import { errorResponse } from "./error-response.js";
+import { canonicalRequestPath } from "./request-path.js";
 
 export { canonicalPath } from "./canonical-path.js";
 
@@ -55,7 +55,7 @@ export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler {
   const protect = options.protect ?? (() => true);
   return async (c, next) => {
     if (token === "") return next();
-    const path = canonicalPath(rawPathOf(c.req.url));
+    const path = canonicalRequestPath(c);
     if (path === null) return errorResponse(c, 400, "invalid_path", "Malformed request path");
     if (!protect(path) || options.exempt?.(c, path)) return next();
 

@@ -87,12 +87,19 @@ export function socketAddressOf(c: Context): string | undefined {
   }
 }
 
-/** `(c) => client key` for `rateLimit` and `auditLog`. */
+/** `(c) => client key` for `rateLimit` and `auditLog`; resolved once per request (both limits and the audit ask). */
 export function clientIpResolver(options: { trustProxy: boolean | number }): (c: Context) => string {
-  return (c) =>
-    clientIpFrom({
-      socketAddress: socketAddressOf(c),
-      forwardedFor: c.req.header("x-forwarded-for"),
-      trustProxy: options.trustProxy,
-    });
+  const resolved = new WeakMap<object, string>();
+  return (c) => {
+    let key = resolved.get(c.req);
+    if (key === undefined) {
+      key = clientIpFrom({
+        socketAddress: socketAddressOf(c),
+        forwardedFor: c.req.header("x-forwarded-for"),
+        trustProxy: options.trustProxy,
+      });
+      resolved.set(c.req, key);
+    }
+    return key;
+  };
 }

@@ -1,8 +1,10 @@
 // Security headers on every response, errors included (set after the downstream chain, which
 // Hono has already turned into a response via onError when a handler threw).
 import type { MiddlewareHandler } from "hono";
-import { canonicalPath, isUnderPrefix, rawPathOf } from "./canonical-path.js";
+import { isUnderPrefix } from "./canonical-path.js";
+import { canonicalRequestPath } from "./request-path.js";
 import { isHttpsRequest } from "./request-scheme.js";
+import { setResponseHeader } from "./response-header.js";
 
 export interface SecurityHeadersOptions {
   /** Honour `X-Forwarded-Proto: https` for HSTS. Default false. */
@@ -27,12 +29,13 @@ export const CONTENT_SECURITY_POLICY = [
 
 export const HSTS = "max-age=31536000; includeSubDomains";
 
+const NO_STORE_PREFIXES = ["/api", "/internal", "/mcp"];
 const defaultNoStore = (path: string | null): boolean =>
-  path === null || ["/api", "/internal", "/mcp"].some((p) => isUnderPrefix(path, p));
+  path === null || NO_STORE_PREFIXES.some((p) => isUnderPrefix(path, p));
 
 export function securityHeaders(options: SecurityHeadersOptions = {}): MiddlewareHandler {
   const noStore = options.noStore ?? defaultNoStore;
-  const fixed: Record<string, string> = {
+  const fixed: [string, string][] = Object.entries({
     "Content-Security-Policy": options.contentSecurityPolicy ?? CONTENT_SECURITY_POLICY,
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -40,12 +43,12 @@ export function securityHeaders(options: SecurityHeadersOptions = {}): Middlewar
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
-  };
+  });
   return async (c, next) => {
     await next();
-    for (const [name, value] of Object.entries(fixed)) c.header(name, value);
-    if (noStore(canonicalPath(rawPathOf(c.req.url)))) c.header("Cache-Control", "no-store");
-    if (isHttpsRequest(c, options.trustProxy)) c.header("Strict-Transport-Security", HSTS);
-    c.header("X-Powered-By", undefined);
+    for (const [name, value] of fixed) setResponseHeader(c, name, value);
+    if (noStore(canonicalRequestPath(c))) setResponseHeader(c, "Cache-Control", "no-store");
+    if (isHttpsRequest(c, options.trustProxy)) setResponseHeader(c, "Strict-Transport-Security", HSTS);
+    setResponseHeader(c, "X-Powered-By", undefined);
   };
 }

@@ -34,16 +34,38 @@ export function isAllowedHost(value: string | undefined, allowedHosts: readonly 
   });
 }
 
+/** Scheme and authority of a URL (`http://127.0.0.1:8000`): all that `new URL(url).host` depends on. */
+function urlAuthority(url: string): string {
+  const schemeEnd = url.indexOf("://");
+  if (schemeEnd === -1) return url;
+  const end = url.slice(schemeEnd + 3).search(/[/?#]/);
+  return end === -1 ? url : url.slice(0, schemeEnd + 3 + end);
+}
+
+/** Distinct (URL authority, Host header) pairs whose verdict is remembered; a client sending many others only churns it. */
+const VERDICT_CACHE_SIZE = 256;
+
 export function hostGuard(options: HostGuardOptions): MiddlewareHandler {
   const enabled = options.enabled ?? isLoopbackHost(options.bindHost);
+  // The verdict is a pure function of the URL's authority and the Host header, and a server sees
+  // the same few pairs over and over: decide each pair once instead of parsing a URL per request.
+  const verdicts = new Map<string, boolean>();
+  const decide = (url: string, header: string | undefined): boolean => {
+    const key = `${urlAuthority(url)}\n${header ?? ""}\n${header === undefined ? 0 : 1}`;
+    let ok = verdicts.get(key);
+    if (ok === undefined) {
+      const urlHost = new URL(url).host;
+      ok =
+        isAllowedHost(urlHost, options.allowedHosts) &&
+        (header === undefined || isAllowedHost(header, options.allowedHosts));
+      if (verdicts.size >= VERDICT_CACHE_SIZE) verdicts.clear();
+      verdicts.set(key, ok);
+    }
+    return ok;
+  };
   return async (c, next) => {
     if (!enabled) return next();
-    const header = c.req.header("host");
-    const urlHost = new URL(c.req.url).host;
-    const ok =
-      isAllowedHost(urlHost, options.allowedHosts) &&
-      (header === undefined || isAllowedHost(header, options.allowedHosts));
-    if (!ok) return errorResponse(c, 403, "invalid_host", "Host not allowed");
+    if (!decide(c.req.url, c.req.header("host"))) return errorResponse(c, 403, "invalid_host", "Host not allowed");
     return next();
   };
 }

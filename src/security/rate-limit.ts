@@ -3,6 +3,7 @@
 // client refused until each of those requests is a full window old — no fixed-window reset.
 import type { Context, MiddlewareHandler } from "hono";
 import { errorResponse } from "./error-response.js";
+import { setResponseHeader } from "./response-header.js";
 
 export interface RateLimitResult {
   allowed: boolean;
@@ -25,8 +26,10 @@ export interface MemoryRateLimitStoreOptions {
 }
 
 interface Entry {
-  /** Accepted request times, oldest first; never longer than the limit. */
+  /** Accepted request times, oldest first, from index `head` on; never more than the limit of them. */
   log: number[];
+  /** Entries before `head` have left the window (dropped lazily, so a hit never shifts the array). */
+  head: number;
 }
 
 export class MemoryRateLimitStore implements RateLimitStore {
@@ -49,25 +52,30 @@ export class MemoryRateLimitStore implements RateLimitStore {
     let entry = this.#entries.get(key);
     if (entry)
       this.#entries.delete(key); // re-inserted below: Map order doubles as LRU order
-    else entry = { log: [] };
-    const log = entry.log;
+    else entry = { log: [], head: 0 };
     const horizon = now - windowMs;
-    let expired = 0;
-    while (expired < log.length && log[expired] <= horizon) expired++;
-    if (expired > 0) log.splice(0, expired);
+    let head = entry.head;
+    while (head < entry.log.length && entry.log[head] <= horizon) head++;
+    if (head > 0 && (head === entry.log.length || head * 2 > entry.log.length)) {
+      entry.log = entry.log.slice(head);
+      head = 0;
+    }
+    entry.head = head;
+    const log = entry.log;
+    const count = log.length - head;
 
     let result: RateLimitResult;
     if (limit <= 0) {
       result = { allowed: false, remaining: 0, resetMs: windowMs, retryAfterMs: windowMs };
-    } else if (log.length < limit) {
+    } else if (count < limit) {
       log.push(now);
-      result = { allowed: true, remaining: limit - log.length, resetMs: log[0] + windowMs - now, retryAfterMs: 0 };
+      result = { allowed: true, remaining: limit - count - 1, resetMs: log[head] + windowMs - now, retryAfterMs: 0 };
     } else {
-      // The oldest logged request leaves the window at log[0] + windowMs; that frees one slot.
-      const retryAfterMs = log[0] + windowMs - now;
+      // The oldest logged request leaves the window at log[head] + windowMs; that frees one slot.
+      const retryAfterMs = log[head] + windowMs - now;
       result = { allowed: false, remaining: 0, resetMs: retryAfterMs, retryAfterMs };
     }
-    if (log.length > 0) this.#entries.set(key, entry);
+    if (log.length > head) this.#entries.set(key, entry);
     while (this.#entries.size > this.maxKeys) {
       const oldest = this.#entries.keys().next().value;
       if (oldest === undefined) break;
@@ -98,18 +106,25 @@ const seconds = (ms: number): string => String(Math.max(0, Math.ceil(ms / 1000))
 /** 429 `rate_limited` with `Retry-After`; `RateLimit-Limit/-Remaining/-Reset` on every counted response. */
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
   const clock = options.clock ?? Date.now;
+  const limitHeader = String(options.limit);
+  const prefix = `${options.keyPrefix}:`;
+  // The in-memory store answers synchronously; skipping its promise saves a microtask per request.
+  const store = options.store;
+  const memory = store instanceof MemoryRateLimitStore ? store : null;
   return async (c, next) => {
     if (options.skip?.(c)) return next();
-    const key = `${options.keyPrefix}:${options.clientIp(c)}`;
-    const result = await options.store.hit(key, clock(), options.windowMs, options.limit);
-    const headers: Record<string, string> = {
-      "RateLimit-Limit": String(options.limit),
-      "RateLimit-Remaining": String(result.remaining),
-      "RateLimit-Reset": seconds(result.resetMs),
-    };
+    const key = prefix + options.clientIp(c);
+    const now = clock();
+    const result = memory
+      ? memory.hitSync(key, now, options.windowMs, options.limit)
+      : await store.hit(key, now, options.windowMs, options.limit);
+    const remaining = String(result.remaining);
+    const reset = seconds(result.resetMs);
     if (!result.allowed) {
       return errorResponse(c, 429, "rate_limited", "Too many requests; retry later", {
-        ...headers,
+        "RateLimit-Limit": limitHeader,
+        "RateLimit-Remaining": remaining,
+        "RateLimit-Reset": reset,
         "Retry-After": seconds(result.retryAfterMs),
       });
     }
@@ -117,6 +132,8 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
     // Stacked limits (API + optimize family): report the one closest to refusing, not the last one.
     const reported = c.res.headers.get("RateLimit-Remaining");
     if (reported !== null && Number(reported) <= result.remaining) return;
-    for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    setResponseHeader(c, "RateLimit-Limit", limitHeader);
+    setResponseHeader(c, "RateLimit-Remaining", remaining);
+    setResponseHeader(c, "RateLimit-Reset", reset);
   };
 }

@@ -2,6 +2,7 @@
 // short and made of safe characters (it ends up in log lines), otherwise a UUID is generated.
 import { randomUUID } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
+import { setResponseHeader } from "./response-header.js";
 
 export type RequestIdVariables = { requestId: string };
 
@@ -21,6 +22,6 @@ export function requestId(options: RequestIdOptions = {}): MiddlewareHandler<{ V
     const id = inbound !== undefined && REQUEST_ID_PATTERN.test(inbound) ? inbound : generate();
     c.set("requestId", id);
     await next();
-    c.header(header, id);
+    setResponseHeader(c, header, id);
   };
 }

@@ -11,12 +11,14 @@ import { registerAuditRoutes } from "./routes/audit.js";
 import { registerAuthRoutes } from "./routes/auth.js";
 import { registerCredentialRoutes } from "./routes/credentials.js";
 import { registerDocsRoutes } from "./routes/docs.js";
+import { registerGitHubRoutes } from "./routes/github.js";
 import { registerHistoryRoutes } from "./routes/history.js";
 import { registerMcpConfigRoutes } from "./routes/mcp-config.js";
 import { registerMetaRoutes } from "./routes/meta.js";
 import { registerOptimizeRoutes } from "./routes/optimize.js";
 import { registerOrchestrateRoutes } from "./routes/orchestrate.js";
 import { registerProjectRoutes } from "./routes/projects.js";
+import { registerWorkspaceRoutes } from "./routes/workspace.js";
 import { createWebUi } from "./routes/web.js";
 import { applySecurity, type SecurityContext, type SecurityOptions } from "./security.js";
 import { SseRegistry } from "./sse.js";
@@ -56,6 +58,7 @@ export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
     version: VERSION,
     mcpState: options.mcpState ?? (() => "not started"),
     mcpPort: options.mcpPort ?? (() => null),
+    flushAudit: async () => {},
   };
   const http = new OpenAPIHono();
   const logger = app.logger;
@@ -65,6 +68,8 @@ export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
     const started = performance.now();
     await next();
     const status = c.res.status;
+    const level = status >= 500 ? "error" : c.req.path === "/api/health" ? "debug" : "info";
+    if (!logger.isLevelEnabled(level)) return;
     const fields = {
       request_id: (c.get as (key: string) => unknown)("requestId") as string | undefined,
       method: c.req.method,
@@ -72,9 +77,7 @@ export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
       status,
       duration_ms: Math.round((performance.now() - started) * 100) / 100,
     };
-    if (status >= 500) logger.error(fields, "request");
-    else if (c.req.path === "/api/health") logger.debug(fields, "request");
-    else logger.info(fields, "request");
+    logger[level](fields, "request");
   });
   // After the request log, so requests refused by a security control are logged too.
   const security = applySecurity(http, app, {
@@ -82,18 +85,26 @@ export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
     rateLimitStore: options.rateLimitStore,
     clock: options.clock,
   });
-  http.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: app.config.bodyLimitBytes,
-      onError: () => {
-        // The unread rest of the body makes the connection unusable for another request.
-        throw new HttpError(413, "payload_too_large", `The request body exceeds ${app.config.bodyLimitBytes} bytes.`, {
-          headers: { Connection: "close" },
-        });
-      },
-    }),
-  );
+  deps.flushAudit = () => security.auditBuffer.flush();
+  const limitBody = bodyLimit({
+    maxSize: app.config.bodyLimitBytes,
+    onError: () => {
+      // The unread rest of the body makes the connection unusable for another request.
+      throw new HttpError(413, "payload_too_large", `The request body exceeds ${app.config.bodyLimitBytes} bytes.`, {
+        headers: { Connection: "close" },
+      });
+    },
+  });
+  // An HTTP/1.x request without Content-Length or Transfer-Encoding has no body; asking bodyLimit
+  // would build the whole web Request (stream, abort signal) just to find that out.
+  http.use("/api/*", (c, next) => {
+    const incoming = (c.env as { incoming?: { httpVersionMajor?: number } } | undefined)?.incoming;
+    const http1 = incoming !== undefined && (incoming.httpVersionMajor ?? 1) < 2;
+    if (http1 && c.req.header("content-length") === undefined && c.req.header("transfer-encoding") === undefined) {
+      return next();
+    }
+    return limitBody(c, next);
+  });
 
   registerMetaRoutes(http, deps);
   registerOptimizeRoutes(http, deps);
@@ -105,6 +116,8 @@ export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
   registerCredentialRoutes(http, deps);
   registerAuditRoutes(http, deps);
   registerMcpConfigRoutes(http, deps);
+  registerGitHubRoutes(http, deps, security);
+  registerWorkspaceRoutes(http, deps);
   options.mount?.(http, app);
 
   const webUi = createWebUi(app.config.webDir);

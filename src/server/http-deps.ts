@@ -14,4 +14,6 @@ export interface HttpDeps {
   mcpState: () => "not started" | "running" | "stopped";
   /** The port the MCP server really listens on (MCP_PORT may be 0), or null when it is not running. */
   mcpPort: () => number | null;
+  /** Writes the audit events still waiting in memory, so a read of the audit log sees them. */
+  flushAudit: () => Promise<void>;
 }

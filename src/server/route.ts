@@ -165,9 +165,11 @@ export function defineRoute<
   const honoPath = spec.path.replaceAll(/\{([^}]+)\}/g, ":$1");
   const bodySpec = spec.body;
   http.on(spec.method.toUpperCase(), honoPath, async (c) => {
-    const params = parseWith(spec.params, c.req.param(), "path") as Out<P>;
-    const query = parseWith(spec.query, queryObject(c), "query") as Out<Q>;
-    const headers = parseWith(spec.headers, c.req.header(), "header") as Out<H>;
+    // Each input is read only when the route declares a schema for it (reading all headers or the
+    // query string costs a walk over them on every request).
+    const params = (spec.params ? parseWith(spec.params, c.req.param(), "path") : undefined) as Out<P>;
+    const query = (spec.query ? parseWith(spec.query, queryObject(c), "query") : undefined) as Out<Q>;
+    const headers = (spec.headers ? parseWith(spec.headers, c.req.header(), "header") : undefined) as Out<H>;
     let body = undefined as Out<B>;
     if (bodySpec?.schema) {
       const raw = await readJsonBody(c, bodySpec.required ?? true);

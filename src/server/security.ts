@@ -5,9 +5,15 @@ import path from "node:path";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { App } from "../app.js";
-import { type AuditSink, auditLog, createFileAuditSink } from "../security/audit.js";
+import {
+  type AuditBuffer,
+  type AuditSink,
+  auditLog,
+  createAuditBuffer,
+  createFileAuditSink,
+} from "../security/audit.js";
 import { bearerAuth, exemptRoutes } from "../security/bearer-auth.js";
-import { canonicalPath, isUnderPrefix } from "../security/canonical-path.js";
+import { isUnderPrefix } from "../security/canonical-path.js";
 import { clientIpResolver } from "../security/client-ip.js";
 import { csrf } from "../security/csrf.js";
 import { securityHeaders } from "../security/headers.js";
@@ -15,6 +21,7 @@ import { hostGuard } from "../security/host-guard.js";
 import { internalAuth } from "../security/internal-signing.js";
 import { MemoryRateLimitStore, type RateLimitStore, rateLimit } from "../security/rate-limit.js";
 import { requestId } from "../security/request-id.js";
+import { canonicalUrlPath } from "../security/request-path.js";
 import { requireJson } from "../security/require-json.js";
 import { createSessionManager, DEFAULT_SESSION_COOKIE, type SessionManager } from "../security/session.js";
 
@@ -31,6 +38,8 @@ export interface SecurityContext {
   sessions: SessionManager;
   clientIp: (c: Context) => string;
   auditSinks: AuditSink[];
+  /** Where audit events wait for their batch write (flushed every 100 ms and on close). */
+  auditBuffer: AuditBuffer;
   close(): Promise<void>;
 }
 
@@ -74,14 +83,18 @@ export function applySecurity(http: OpenAPIHono, app: App, options: SecurityOpti
       }),
   };
   const auditSinks = [fileSink, dbSink];
+  const auditBuffer = createAuditBuffer({
+    sinks: auditSinks,
+    onError: (error) => app.logger.error({ err: error }, "audit sink failed"),
+  });
   const store = options.rateLimitStore ?? new MemoryRateLimitStore();
-  const canonical = (c: Context) => canonicalPath(new URL(c.req.url).pathname);
+  const canonical = canonicalUrlPath;
 
   http.use(requestId());
   http.use(securityHeaders({ trustProxy: config.trustProxy }));
   http.use(
     auditLog({
-      sinks: auditSinks,
+      sinks: [auditBuffer],
       clientIp,
       onError: (error) => app.logger.error({ err: error }, "audit sink failed"),
     }),
@@ -135,7 +148,9 @@ export function applySecurity(http: OpenAPIHono, app: App, options: SecurityOpti
     sessions,
     clientIp,
     auditSinks,
+    auditBuffer,
     close: async () => {
+      await auditBuffer.flush();
       await fileSink.close();
     },
   };

@@ -53,6 +53,9 @@ export function registerAuditRoutes(http: OpenAPIHono, deps: HttpDeps): void {
       query: AuditQuery,
       responses: jsonResponse(AuditPage, "One page of audit events"),
     },
-    async (c, { query }) => c.json(await deps.app.audit.list(query)),
+    async (c, { query }) => {
+      await deps.flushAudit();
+      return c.json(await deps.app.audit.list(query));
+    },
   );
 }

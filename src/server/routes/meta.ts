@@ -38,8 +38,40 @@ const ProviderSchema = z
   })
   .meta({ id: "Provider" });
 
+/**
+ * How long one health probe (database read, engine detection) answers for. Monitors and load
+ * balancers poll health in tight loops; a failing database still shows within this time.
+ */
+export const HEALTH_PROBE_TTL_MS = 1_000;
+
+interface HealthProbe {
+  at: number;
+  database: "ok" | "error";
+  engine: string;
+}
+
 export function registerMetaRoutes(http: OpenAPIHono, deps: HttpDeps): void {
   const { app } = deps;
+  let probe: HealthProbe | null = null;
+  let probing: Promise<HealthProbe> | null = null;
+  const runProbe = async (): Promise<HealthProbe> => {
+    const { database } = await app.health();
+    const engine = await app.deps.providers.defaultEngine();
+    return { at: Date.now(), database, engine };
+  };
+  const currentProbe = (): HealthProbe | Promise<HealthProbe> => {
+    if (probe && Date.now() - probe.at < HEALTH_PROBE_TTL_MS) return probe;
+    // Concurrent polls share one probe.
+    probing ??= runProbe()
+      .then((p) => {
+        probe = p;
+        return p;
+      })
+      .finally(() => {
+        probing = null;
+      });
+    return probing;
+  };
 
   defineRoute(
     http,
@@ -58,11 +90,12 @@ export function registerMetaRoutes(http: OpenAPIHono, deps: HttpDeps): void {
       },
     },
     async (c) => {
-      const { database } = await app.health();
+      const current = currentProbe();
+      const { database, engine } = current instanceof Promise ? await current : current;
       const body = {
         status: database === "ok" ? ("ok" as const) : ("degraded" as const),
         version: deps.version,
-        engine: await app.deps.providers.defaultEngine(),
+        engine,
         database,
         mcp: deps.mcpState(),
         uptime_seconds: Math.round((Date.now() - app.startedAt) / 100) / 10,
