@@ -58,6 +58,8 @@ export interface FakeGitHub {
   scriptDevice(script: DeviceScript): void;
   /** Remaining calls before the rate limit (per token); undefined = unlimited. */
   setRateLimit(remaining: number | undefined): void;
+  /** Delays every REST API answer by this many ms (0 = none). */
+  setDelay(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -80,6 +82,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   let nextScript: DeviceScript = { steps: ["pending"] };
   let rateRemaining: number | undefined = options.rateLimit;
   let counter = 0;
+  let delayMs = 0;
   const repos = options.repos ?? [];
   const login = options.login ?? "octocat";
   const scopes = options.scopes ?? "repo, read:user";
@@ -191,130 +194,140 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       }
 
       // ── REST API (bearer token) ─────────────────────────────────────────────────────────────
-      const auth = req.headers.authorization ?? "";
-      const token = auth.startsWith("Bearer ") ? auth.slice(7) : "";
-      if (!issuedTokens.includes(token) || revoked.has(token)) {
-        return send(res, 401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" });
+      if (delayMs > 0 && !path.startsWith("/login/")) {
+        setTimeout(() => rest(), delayMs);
+        return;
       }
-      const reset = Math.floor(Date.now() / 1000) + 3600;
-      if (rateRemaining !== undefined && rateRemaining <= 0) {
-        return send(
-          res,
-          403,
-          { message: "API rate limit exceeded for user." },
-          { "x-ratelimit-limit": "5000", "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) },
-        );
-      }
-      if (rateRemaining !== undefined) rateRemaining--;
-      const rate = {
-        "x-ratelimit-limit": "5000",
-        "x-ratelimit-remaining": String(rateRemaining ?? 4999),
-        "x-ratelimit-reset": String(reset),
-      };
+      rest();
+      function rest() {
+        const auth = req.headers.authorization ?? "";
+        const token = auth.startsWith("Bearer ") ? auth.slice(7) : "";
+        if (!issuedTokens.includes(token) || revoked.has(token)) {
+          return send(res, 401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" });
+        }
+        const reset = Math.floor(Date.now() / 1000) + 3600;
+        if (rateRemaining !== undefined && rateRemaining <= 0) {
+          return send(
+            res,
+            403,
+            { message: "API rate limit exceeded for user." },
+            { "x-ratelimit-limit": "5000", "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) },
+          );
+        }
+        if (rateRemaining !== undefined) rateRemaining--;
+        const rate = {
+          "x-ratelimit-limit": "5000",
+          "x-ratelimit-remaining": String(rateRemaining ?? 4999),
+          "x-ratelimit-reset": String(reset),
+        };
 
-      if (req.method === "GET" && path === "/user") {
-        return send(
-          res,
-          200,
-          {
-            login,
-            id: 1,
-            name: "The Octocat",
-            avatar_url: "https://avatars.example/u/1",
-            html_url: `https://github.com/${login}`,
-          },
-          { ...rate, "x-oauth-scopes": scopes },
-        );
-      }
-      if (req.method === "GET" && path === "/user/repos") {
-        const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? PER_PAGE_DEFAULT) || PER_PAGE_DEFAULT);
-        const page = Math.max(1, Number(url.searchParams.get("page") ?? 1) || 1);
-        const last = Math.max(1, Math.ceil(repos.length / perPage));
-        const slice = repos.slice((page - 1) * perPage, page * perPage);
-        const base = `http://${req.headers.host}/user/repos?per_page=${perPage}`;
-        const links: string[] = [];
-        if (page < last) links.push(`<${base}&page=${page + 1}>; rel="next"`, `<${base}&page=${last}>; rel="last"`);
-        if (page > 1) links.push(`<${base}&page=1>; rel="first"`, `<${base}&page=${page - 1}>; rel="prev"`);
-        return send(
-          res,
-          200,
-          slice.map((r, i) => ({
-            id: i + 1,
-            name: r.full_name.split("/")[1],
-            full_name: r.full_name,
-            owner: { login: r.full_name.split("/")[0] },
-            private: r.private ?? false,
-            description: r.description ?? null,
-            default_branch: r.default_branch ?? "main",
-            html_url: `https://github.com/${r.full_name}`,
-            language: null,
-            updated_at: "2026-01-01T00:00:00Z",
-          })),
-          links.length > 0 ? { ...rate, link: links.join(", ") } : rate,
-        );
-      }
-      const repoMatch = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
-      if (req.method === "GET" && repoMatch) {
-        const fullName = `${decodeURIComponent(repoMatch[1] ?? "")}/${decodeURIComponent(repoMatch[2] ?? "")}`;
-        const repo = repos.find((r) => r.full_name.toLowerCase() === fullName.toLowerCase());
-        if (!repo) return send(res, 404, { message: "Not Found" }, rate);
-        const rest = repoMatch[3] ?? "";
-        const files = repo.files ?? [];
-        const branch = repo.default_branch ?? "main";
-        if (rest === "") return send(res, 200, { full_name: repo.full_name, default_branch: branch }, rate);
-        if (rest.startsWith("/git/trees/")) {
-          if (decodeURIComponent(rest.slice("/git/trees/".length)) !== branch)
-            return send(res, 404, { message: "Not Found" }, rate);
-          const dirs = new Set<string>();
-          for (const f of files) {
-            const parts = f.path.split("/");
-            for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
+        if (req.method === "GET" && path === "/user") {
+          return send(
+            res,
+            200,
+            {
+              login,
+              id: 1,
+              name: "The Octocat",
+              avatar_url: "https://avatars.example/u/1",
+              html_url: `https://github.com/${login}`,
+            },
+            { ...rate, "x-oauth-scopes": scopes },
+          );
+        }
+        if (req.method === "GET" && path === "/user/repos") {
+          const perPage = Math.min(
+            100,
+            Number(url.searchParams.get("per_page") ?? PER_PAGE_DEFAULT) || PER_PAGE_DEFAULT,
+          );
+          const page = Math.max(1, Number(url.searchParams.get("page") ?? 1) || 1);
+          const last = Math.max(1, Math.ceil(repos.length / perPage));
+          const slice = repos.slice((page - 1) * perPage, page * perPage);
+          const base = `http://${req.headers.host}/user/repos?per_page=${perPage}`;
+          const links: string[] = [];
+          if (page < last) links.push(`<${base}&page=${page + 1}>; rel="next"`, `<${base}&page=${last}>; rel="last"`);
+          if (page > 1) links.push(`<${base}&page=1>; rel="first"`, `<${base}&page=${page - 1}>; rel="prev"`);
+          return send(
+            res,
+            200,
+            slice.map((r, i) => ({
+              id: i + 1,
+              name: r.full_name.split("/")[1],
+              full_name: r.full_name,
+              owner: { login: r.full_name.split("/")[0] },
+              private: r.private ?? false,
+              description: r.description ?? null,
+              default_branch: r.default_branch ?? "main",
+              html_url: `https://github.com/${r.full_name}`,
+              language: null,
+              updated_at: "2026-01-01T00:00:00Z",
+            })),
+            links.length > 0 ? { ...rate, link: links.join(", ") } : rate,
+          );
+        }
+        const repoMatch = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
+        if (req.method === "GET" && repoMatch) {
+          const fullName = `${decodeURIComponent(repoMatch[1] ?? "")}/${decodeURIComponent(repoMatch[2] ?? "")}`;
+          const repo = repos.find((r) => r.full_name.toLowerCase() === fullName.toLowerCase());
+          if (!repo) return send(res, 404, { message: "Not Found" }, rate);
+          const rest = repoMatch[3] ?? "";
+          const files = repo.files ?? [];
+          const branch = repo.default_branch ?? "main";
+          if (rest === "") return send(res, 200, { full_name: repo.full_name, default_branch: branch }, rate);
+          if (rest.startsWith("/git/trees/")) {
+            if (decodeURIComponent(rest.slice("/git/trees/".length)) !== branch)
+              return send(res, 404, { message: "Not Found" }, rate);
+            const dirs = new Set<string>();
+            for (const f of files) {
+              const parts = f.path.split("/");
+              for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join("/"));
+            }
+            return send(
+              res,
+              200,
+              {
+                sha: "0".repeat(40),
+                tree: [
+                  ...[...dirs].map((d) => ({ path: d, type: "tree", mode: "040000", sha: "1".repeat(40) })),
+                  ...files.map((f) => ({
+                    path: f.path,
+                    type: "blob",
+                    mode: "100644",
+                    sha: "2".repeat(40),
+                    size: Buffer.byteLength(f.content),
+                  })),
+                ],
+                truncated: false,
+              },
+              rate,
+            );
           }
-          return send(
-            res,
-            200,
-            {
-              sha: "0".repeat(40),
-              tree: [
-                ...[...dirs].map((d) => ({ path: d, type: "tree", mode: "040000", sha: "1".repeat(40) })),
-                ...files.map((f) => ({
-                  path: f.path,
-                  type: "blob",
-                  mode: "100644",
-                  sha: "2".repeat(40),
-                  size: Buffer.byteLength(f.content),
-                })),
-              ],
-              truncated: false,
-            },
-            rate,
-          );
+          if (rest.startsWith("/contents/")) {
+            const filePath = rest
+              .slice("/contents/".length)
+              .split("/")
+              .map((s) => decodeURIComponent(s))
+              .join("/");
+            const file = files.find((f) => f.path === filePath);
+            if (!file) return send(res, 404, { message: "Not Found" }, rate);
+            const bytes = Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content, "utf8");
+            return send(
+              res,
+              200,
+              {
+                type: "file",
+                path: file.path,
+                size: bytes.length,
+                encoding: "base64",
+                // GitHub wraps base64 at 60 columns with newlines.
+                content: (bytes.toString("base64").match(/.{1,60}/g) ?? []).join("\n"),
+              },
+              rate,
+            );
+          }
         }
-        if (rest.startsWith("/contents/")) {
-          const filePath = rest
-            .slice("/contents/".length)
-            .split("/")
-            .map((s) => decodeURIComponent(s))
-            .join("/");
-          const file = files.find((f) => f.path === filePath);
-          if (!file) return send(res, 404, { message: "Not Found" }, rate);
-          const bytes = Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content, "utf8");
-          return send(
-            res,
-            200,
-            {
-              type: "file",
-              path: file.path,
-              size: bytes.length,
-              encoding: "base64",
-              // GitHub wraps base64 at 60 columns with newlines.
-              content: (bytes.toString("base64").match(/.{1,60}/g) ?? []).join("\n"),
-            },
-            rate,
-          );
-        }
+        send(res, 404, { message: "Not Found" }, rate);
       }
-      send(res, 404, { message: "Not Found" }, rate);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -331,6 +344,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     },
     setRateLimit: (remaining) => {
       rateRemaining = remaining;
+    },
+    setDelay: (ms) => {
+      delayMs = ms;
     },
     close: () =>
       new Promise<void>((resolve) => {
