@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { extractConstraints } from "../src/core/local/constraints.js";
 import type { Constraint } from "../src/core/pipeline/schemas.js";
+import { loadCorpus } from "./corpora.js";
 import { type Figure, round } from "./stats.js";
 
 type Kwargs = Record<string, unknown>;
@@ -285,6 +286,16 @@ export async function runConstraintBench(): Promise<Figure[]> {
     value: round(captured / Math.max(1, unmapped)),
     unit: "ratio",
     instructions: unmapped,
+  });
+  // The other side of `custom`: everyday requests state few verifiable rules, so captures there
+  // are mostly false positives.
+  const everyday = loadCorpus("everyday");
+  const withCustom = everyday.filter((p) => extractConstraints(p.prompt).some((c) => c.kind === "custom")).length;
+  figures.push({
+    name: "constraints.everyday.prompts_with_custom",
+    value: round(withCustom / Math.max(1, everyday.length)),
+    unit: "ratio",
+    prompts: everyday.length,
   });
   if (process.env.CONSTRAINTS_DEBUG) {
     for (const line of [...all.misses, ...bench.misses, ...uncaptured]) process.stderr.write(`${line}\n`);

@@ -75,6 +75,78 @@ const LANGUAGE_NAMES: Record<string, string> = {
 const PART_COUNT_RE =
   /\b(?<num>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten) (?:[a-z]+ )?(?:paragraphs?|sections?|parts?|steps?|snippets?|scenes?|stanzas?)\b/gi;
 
+const ISO_CODES: Record<string, string> = {
+  English: "en",
+  Spanish: "es",
+  French: "fr",
+  German: "de",
+  Italian: "it",
+  Portuguese: "pt",
+  Dutch: "nl",
+  Russian: "ru",
+  Chinese: "zh",
+  Mandarin: "zh",
+  Cantonese: "zh",
+  Japanese: "ja",
+  Korean: "ko",
+  Arabic: "ar",
+  Hindi: "hi",
+  Bengali: "bn",
+  Urdu: "ur",
+  Turkish: "tr",
+  Persian: "fa",
+  Farsi: "fa",
+  Polish: "pl",
+  Ukrainian: "uk",
+  Swedish: "sv",
+  Norwegian: "no",
+  Danish: "da",
+  Finnish: "fi",
+  Greek: "el",
+  Hebrew: "he",
+  Thai: "th",
+  Vietnamese: "vi",
+  Indonesian: "id",
+  Malay: "ms",
+  Swahili: "sw",
+  Czech: "cs",
+  Romanian: "ro",
+  Hungarian: "hu",
+  Tamil: "ta",
+  Telugu: "te",
+  Marathi: "mr",
+  Gujarati: "gu",
+  Punjabi: "pa",
+  Kannada: "kn",
+  Malayalam: "ml",
+  Nepali: "ne",
+  Tagalog: "tl",
+  Filipino: "fil",
+  Catalan: "ca",
+  Latin: "la",
+  Bulgarian: "bg",
+  Serbian: "sr",
+  Croatian: "hr",
+  Slovak: "sk",
+  Slovenian: "sl",
+  Lithuanian: "lt",
+  Latvian: "lv",
+  Estonian: "et",
+  Icelandic: "is",
+  Irish: "ga",
+  Welsh: "cy",
+  Amharic: "am",
+  Yoruba: "yo",
+  Zulu: "zu",
+  Afrikaans: "af",
+  Esperanto: "eo",
+};
+
+/** ISO 639-1 code of a language's English name ("Kannada" → "kn"), for `language.response`. */
+export function languageCode(name: string): string | undefined {
+  return ISO_CODES[name];
+}
+
 export const FIRST_RULES: ConstraintRule[] = [
   {
     // "Avoid using the following keywords: sleep, cook, feed", "Do not include the following words: …".

@@ -5,9 +5,10 @@
 //
 // | kind                       | params                                                            |
 // |----------------------------|-------------------------------------------------------------------|
-// | length.words               | count, relation, approximate?                                     |
-// | length.sentences           | count, relation, approximate?                                     |
-// | length.paragraphs          | count, relation, approximate?; separator? ("***" when paragraphs  |
+// | length.words               | count, relation, approximate?; max? (inclusive upper bound of a   |
+// |                            | range "600 to 700 words": count 600 "at least", max 700)          |
+// | length.sentences           | count, relation, approximate?, max?                               |
+// | length.paragraphs          | count?, relation?, approximate?; separator? ("***" when paragraphs|
 // |                            | are split by markdown dividers); nth?, first_word? (paragraph nth  |
 // |                            | must start with first_word)                                       |
 // | length.items               | count, relation, item (the noun: "names", "tips"…)                |
@@ -19,7 +20,7 @@
 // | format.table               | columns? (string[])                                               |
 // | format.code                | (none)                                                            |
 // | case.lower / case.upper    | (none)                                                            |
-// | case.capital_words         | count, relation (words written in ALL CAPS)                       |
+// | case.capital_words         | count, relation, max? (words written in ALL CAPS)                 |
 // | punctuation.no_commas      | scope ("commas" | "all": no punctuation at all)                   |
 // | keywords.include           | keywords (string[])                                               |
 // | keywords.exclude           | keywords (string[])                                               |
@@ -50,6 +51,7 @@ import {
   withModal,
 } from "./constraint-matchers.js";
 import { countParams, NUM, QUOTED, REL } from "./constraint-params.js";
+import { LAST_RULES } from "./constraint-rules-custom.js";
 import { FIRST_RULES } from "./constraint-rules-more.js";
 
 export type { ConstraintRule, RuleMatch } from "./constraint-matchers.js";
@@ -258,7 +260,7 @@ export const CONSTRAINT_RULES: ConstraintRule[] = [
     re: rx(
       `\\bhighlight(?:ed|s)? (?:(?:${REL} )?${NUM} )?(?:(?:key|important|different|separate) )?(?:sections?|parts?|phrases?|words?|points?|sentences?|terms?)\\b(?: (?:with|using|in) markdown)?(?:,? (?:i\\.e\\.|e\\.g\\.|such as|like|for example),? \\*[^*\\n]{1,60}\\*)?`,
     ),
-    build: (m) => ({ params: counted(m)?.params ?? { style: "markdown" } }),
+    build: (m) => ({ params: { style: "markdown", ...(counted(m)?.params ?? {}) } }),
   },
   {
     kind: "format.sections",
@@ -379,4 +381,5 @@ export const CONSTRAINT_RULES: ConstraintRule[] = [
     ),
     build: (m) => ({ params: { style: /numbered/i.test(m[0]) ? "numbered" : "bullets" } }),
   },
+  ...LAST_RULES,
 ];

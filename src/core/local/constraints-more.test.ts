@@ -105,3 +105,52 @@ describe("extractConstraints: phrasing families", () => {
     ).toEqual([]);
   });
 });
+
+describe("extractConstraints: custom instructions", () => {
+  it("captures other verifiable output instructions as their verbatim sentence", () => {
+    const prompt = "Tell me about owls. Wrap every word in parentheses. Indent each new line by two more spaces.";
+    const custom = extractConstraints(prompt).filter((c) => c.kind === "custom");
+    expect(custom.map((c) => c.text)).toEqual([
+      "Wrap every word in parentheses",
+      "Indent each new line by two more spaces",
+    ]);
+    for (const c of custom) expect(prompt.slice(c.span!.start, c.span!.end)).toBe(c.text);
+    expect(custom[0].params).toEqual({});
+  });
+
+  it("does not capture a sentence that already holds a named constraint, nor plain requests", () => {
+    const kinds = extractConstraints("Do not use any commas in your response. Explain how tides work.").map(
+      (c) => c.kind,
+    );
+    expect(kinds).toEqual(["punctuation.no_commas"]);
+    expect(extractConstraints("What is the best way to learn words in a new language?")).toEqual([]);
+  });
+});
+
+describe("extractConstraints: Spanish, French and German", () => {
+  const cases: Array<[string, Constraint["kind"], Record<string, unknown>]> = [
+    ["Escribe un poema de menos de 80 palabras.", "length.words", { count: 80, relation: "less than" }],
+    ["Écris un résumé d'au moins 200 mots.", "length.words", { count: 200, relation: "at least" }],
+    ["Schreibe höchstens 50 Wörter.", "length.words", { count: 50, relation: "at most" }],
+    ["Responde en tres frases.", "length.sentences", { count: 3, relation: "exactly" }],
+    ["Rédigez exactement 4 paragraphes.", "length.paragraphs", { count: 4, relation: "exactly" }],
+    ["Escribe la respuesta sin comas.", "punctuation.no_commas", { scope: "commas" }],
+    ["Réponds sans virgules.", "punctuation.no_commas", { scope: "commas" }],
+    ["Bitte ohne Kommas antworten.", "punctuation.no_commas", { scope: "commas" }],
+    ["Escribe todo en minúsculas.", "case.lower", {}],
+    ["Écris tout en majuscules.", "case.upper", {}],
+    ["Antworte nur in Kleinbuchstaben.", "case.lower", {}],
+    ["No uses la palabra dinero.", "keywords.exclude", { keywords: ["dinero"] }],
+    ["N'utilise pas le mot argent.", "keywords.exclude", { keywords: ["argent"] }],
+    ["Verwende nicht das Wort Geld.", "keywords.exclude", { keywords: ["Geld"] }],
+    ['Termina tu respuesta con "¿Algo más?"', "startend.end_phrase", { phrase: "¿Algo más?" }],
+    ["Termine par « À bientôt ».", "startend.end_phrase", { phrase: "À bientôt" }],
+    ["Responde en español.", "language.response", { language: "Spanish", code: "es" }],
+    ["Réponds en allemand.", "language.response", { language: "German", code: "de" }],
+    ["Antworte auf Französisch.", "language.response", { language: "French", code: "fr" }],
+    ["Devuelve el resultado en formato JSON.", "format.json", {}],
+  ];
+  it.each(cases)("%s", (prompt, kind, params) => {
+    expect(one(prompt, kind).params).toMatchObject(params);
+  });
+});

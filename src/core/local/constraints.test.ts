@@ -154,6 +154,7 @@ describe("extractConstraints", () => {
     });
     expect(one("Your ENTIRE response should be in Hindi language.", "language.response").params).toEqual({
       language: "Hindi",
+      code: "hi",
     });
     expect(only("I lived in France and speak about French food in Paris.", "language.response")).toEqual([]);
     expect(one("At the end, add a postscript starting with P.S.", "content.postscript").text).toBe(

@@ -2,6 +2,7 @@
 // the prompt it came from, so rewriters can keep it word for word and verifiers can point at it.
 import type { Constraint } from "../pipeline/schemas.js";
 import { CONSTRAINT_RULES, type ConstraintRule, type RuleMatch } from "./constraint-rules.js";
+import { languageCode } from "./constraint-rules-more.js";
 import { type PromptText, preparePrompt } from "./prompt-text.js";
 
 /** Hard cap so pathological inputs stay bounded; real prompts state a handful. */
@@ -90,7 +91,12 @@ export function constraintsOf(pt: PromptText): Constraint[] {
     if (end <= start || accepted.some((a) => overlaps(a, start, end))) return;
     const text = raw.slice(start, end);
     if (text.trim() === "") return;
-    accepted.push({ constraint: { kind: rule.kind, text, params: built.params, span: { start, end } }, start, end });
+    let params = built.params;
+    if (rule.kind === "language.response" && typeof params.language === "string" && params.code === undefined) {
+      const code = languageCode(params.language);
+      if (code !== undefined) params = { ...params, code };
+    }
+    accepted.push({ constraint: { kind: rule.kind, text, params, span: { start, end } }, start, end });
   };
   const present = cuesIn(lower);
   for (const rule of CONSTRAINT_RULES) {
