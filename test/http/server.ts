@@ -1,4 +1,5 @@
-// Starts the real HTTP server on an ephemeral loopback port with a temporary data directory.
+// Starts the real HTTP server on an ephemeral loopback port with a temporary data directory (and,
+// in the postgres test project, a fresh PostgreSQL database: test/helpers/dialect.ts).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,6 +10,7 @@ import type { McpActivity, McpActivityBus } from "../../src/events/mcp-activity.
 import { createMcpActivityRoutes } from "../../src/mcp/activity-routes.js";
 import { mountMcpActivityRoutes } from "../../src/server/mcp-activity.js";
 import { type RunningServer, startServer } from "../../src/server/serve.js";
+import { dialectEnv } from "../helpers/dialect.js";
 import { installSlowEngine } from "../helpers/slow-engine.js";
 
 export interface TestServer {
@@ -43,7 +45,9 @@ export interface TestServerOptions {
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pf-http-"));
+  const database = await dialectEnv();
   const config = loadConfig({
+    ...database.env,
     HOST: "127.0.0.1",
     PORT: "0",
     DATA_DIR: dataDir,
@@ -98,6 +102,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       closed = true;
       await server.close();
       await app.close();
+      await database.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
