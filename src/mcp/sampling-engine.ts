@@ -109,7 +109,7 @@ export function createSamplingEngine(options: SamplingEngineOptions): PipelineEn
       if (req.override) return local.selectStrategy(req, ctx);
       ctx.onProgress?.(0.1, "Choosing a strategy with the client's model (MCP sampling)");
       const reply = await ask(
-        strategyMessages({ prompt: req.prompt, analysis: req.analysis }),
+        strategyMessages({ prompt: req.prompt, analysis: req.analysis, codebaseContext: ctx.codebaseContext }),
         LlmStrategySchema,
         1_024,
         ctx,
@@ -170,6 +170,7 @@ export function createSamplingEngine(options: SamplingEngineOptions): PipelineEn
         promptA: originalIsA ? req.original : req.optimized,
         promptB: originalIsA ? req.optimized : req.original,
         analysis: req.analysis,
+        codebaseContext: ctx.codebaseContext,
       });
       const reply = await ask(messages, LlmValidationSchema, 2_048, ctx);
       if (!reply.ok) {

@@ -156,7 +156,11 @@ export function createLlmEngine(options: LlmEngineOptions): PipelineEngine {
       if (req.override) return local.selectStrategy(req, ctx);
       begin(ctx, "Choosing a strategy");
       try {
-        const messages = strategyMessages({ prompt: req.prompt, analysis: req.analysis });
+        const messages = strategyMessages({
+          prompt: req.prompt,
+          analysis: req.analysis,
+          codebaseContext: ctx.codebaseContext,
+        });
         const { value } = await callStructured({
           ...common(ctx),
           spec: STAGE_SPECS.strategy,
@@ -189,6 +193,7 @@ export function createLlmEngine(options: LlmEngineOptions): PipelineEngine {
         promptA: originalIsA ? req.original : req.optimized,
         promptB: originalIsA ? req.optimized : req.original,
         analysis: req.analysis,
+        codebaseContext: ctx.codebaseContext,
       });
       const { value } = await callStructured({
         ...common(ctx),

@@ -1,8 +1,8 @@
 // System prompt of the strategy stage: the catalogue of section 3.3 with its selection priorities.
-import type { Analysis } from "../../core/pipeline/schemas.js";
+import type { Analysis, CodebaseContext } from "../../core/pipeline/schemas.js";
 import { STRATEGY_CATALOGUE, TASK_AFFINITIES } from "../../core/strategies/catalogue.js";
 import { LlmStrategySchema } from "../stage-schemas.js";
-import { fence, replyFormat, stageHeader, UNTRUSTED_RULE } from "./framing.js";
+import { fence, renderCodebaseContext, replyFormat, stageHeader, UNTRUSTED_RULE } from "./framing.js";
 import type { StageMessages } from "./types.js";
 
 export function strategyGuide(): string {
@@ -13,7 +13,11 @@ export function strategyGuide(): string {
   return ["Strategies:", catalogue, `Task-type affinities (primary, then secondaries): ${affinities}.`].join("\n");
 }
 
-export function strategyMessages(args: { prompt: string; analysis: Analysis }): StageMessages {
+export function strategyMessages(args: {
+  prompt: string;
+  analysis: Analysis;
+  codebaseContext?: CodebaseContext;
+}): StageMessages {
   const { analysis } = args;
   const system = [
     stageHeader("strategy"),
@@ -33,6 +37,7 @@ export function strategyMessages(args: { prompt: string; analysis: Analysis }): 
     "secondary_frameworks: 0 to 2 other strategies worth blending in, different from the primary.",
     "reasoning: one or two sentences that name the task type and the weaknesses that decided it.",
     "confidence: between 0 and 1.",
+    renderCodebaseContext(args.codebaseContext),
     "",
     replyFormat(LlmStrategySchema),
   ].join("\n");

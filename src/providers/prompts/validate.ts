@@ -1,11 +1,16 @@
 // System prompt of the validate stage: a blind A/B comparison. The model does not know which prompt
 // is the original, which removes position and authorship bias; the engine maps A/B back.
-import type { Analysis } from "../../core/pipeline/schemas.js";
+import type { Analysis, CodebaseContext } from "../../core/pipeline/schemas.js";
 import { LlmValidationSchema } from "../stage-schemas.js";
-import { fence, replyFormat, stageHeader, UNTRUSTED_RULE } from "./framing.js";
+import { fence, renderCodebaseContext, replyFormat, stageHeader, UNTRUSTED_RULE } from "./framing.js";
 import type { StageMessages } from "./types.js";
 
-export function validateMessages(args: { promptA: string; promptB: string; analysis: Analysis }): StageMessages {
+export function validateMessages(args: {
+  promptA: string;
+  promptB: string;
+  analysis: Analysis;
+  codebaseContext?: CodebaseContext;
+}): StageMessages {
   const { analysis } = args;
   const system = [
     stageHeader("validate"),
@@ -21,6 +26,7 @@ export function validateMessages(args: { promptA: string; promptB: string; analy
     "- conciseness: is every sentence useful, without padding?",
     "better: which prompt would get the better response from a capable model (A, B or tie).",
     "verdict: two or three sentences explaining the comparison; call them Prompt A and Prompt B.",
+    renderCodebaseContext(args.codebaseContext),
     "",
     replyFormat(LlmValidationSchema),
   ].join("\n");
