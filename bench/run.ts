@@ -20,6 +20,7 @@ const groups: Group[] = [
   { name: "http", run: async () => (await import("./http.js")).benchStartup() },
   { name: "providers", run: async () => (await import("./providers.js")).runProviderBench() as Promise<Figure[]> },
   { name: "web", run: async () => (await import("./web.js")).runWebBench() },
+  { name: "verify", run: async () => (await import("./verify.js")).runVerifyBench() },
 ];
 
 const selected = (process.env.BENCH ?? "")

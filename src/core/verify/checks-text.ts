@@ -15,7 +15,7 @@ import {
   strParam,
   unchecked,
 } from "./params.js";
-import { containsWord, countOccurrences, escapeRegExp, isLower, isUpper, quote } from "./text.js";
+import { containsWord, countOccurrences, escapeRegExp, isAscii, isLower, isUpper, quote } from "./text.js";
 
 /** Fails with the language clause when the case check passed but `params.language` disagrees. */
 function withLanguage(base: Outcome, language: string | undefined, output: string): Outcome {
@@ -47,8 +47,11 @@ export const checkUpper: Check = (c, output) => {
  * letter/digit runs joined by inner periods or hyphens ("U.S.", "WELL-KNOWN" count once, as in
  * NLTK), split at apostrophes ("DON'T" → "DON", "T"; NLTK's "DO", "N'T" are two capital words too).
  */
+const TOKEN_RE = /[\p{L}\p{N}]+(?:[.-][\p{L}\p{N}]+)*/gu;
+const ASCII_TOKEN_RE = /[A-Za-z0-9]+(?:[.-][A-Za-z0-9]+)*/g;
+
 export const checkCapitalWords: Check = (c, output) => {
-  const tokens = output.match(/[\p{L}\p{N}]+(?:[.-][\p{L}\p{N}]+)*/gu) ?? [];
+  const tokens = output.match(isAscii(output) ? ASCII_TOKEN_RE : TOKEN_RE) ?? [];
   const caps = tokens.filter((t) => isUpper(t));
   return countOutcome(caps.length, "words in all capital letters", countParam(c));
 };

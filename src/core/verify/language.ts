@@ -46,8 +46,8 @@ export function languageName(code: string): string {
   return code;
 }
 
-/** Enough text for a stable guess; detecting on more only costs time. */
-const SAMPLE_CHARS = 3000;
+/** Enough text for a stable guess; detecting on more only costs time (tinyld is ~1 ms per 1,000). */
+const SAMPLE_CHARS = 1200;
 
 export interface Detection {
   code: string;
