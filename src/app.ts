@@ -9,6 +9,7 @@ import { STRATEGY_CATALOGUE } from "./core/strategies/catalogue.js";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/registry.js";
 import type { FieldCipher } from "./security/crypto.js";
 import { openStore, type Store } from "./store/index.js";
+import { PromptTestRepository } from "./store/prompt-tests.js";
 import { batchOptimize, optimizeMany } from "./usecases/batch-optimize.js";
 import { cancelOptimization } from "./usecases/cancel-optimization.js";
 import { RunRegistry, type UseCaseDeps } from "./usecases/context.js";
@@ -16,6 +17,8 @@ import { createCredentialService } from "./usecases/credentials.js";
 import { createHistoryService } from "./usecases/history.js";
 import { optimizePrompt } from "./usecases/optimize-prompt.js";
 import { createProjectService } from "./usecases/projects.js";
+import { createPromptTestService } from "./usecases/prompt-tests.js";
+import { createTestCaseService } from "./usecases/prompt-tests-cases.js";
 import { retryOptimization } from "./usecases/retry-optimization.js";
 import { createStageService } from "./usecases/stages.js";
 
@@ -104,6 +107,21 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     getStoredKey: (provider) => credentials.reveal(provider),
   });
   const runs = new RunRegistry();
+  const promptTestRows = new PromptTestRepository(store.db);
+  const interruptedTests = await promptTestRows.markInterrupted();
+  if (interruptedTests > 0)
+    logger.warn({ count: interruptedTests }, "marked prompt-test runs of a previous process as interrupted");
+  const promptTests = createPromptTestService({
+    store,
+    tests: promptTestRows,
+    logger,
+    maxCalls: config.testMaxCalls,
+    models: {
+      settings: config.providers,
+      defaultProvider: () => providers.defaultEngine(),
+      getStoredKey: (provider) => credentials.reveal(provider),
+    },
+  });
   const deps: UseCaseDeps = { store, providers, runs, logger, batchConcurrency: config.batchConcurrency };
   const startedAt = Date.now();
 
@@ -123,6 +141,9 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     history: createHistoryService(deps),
     projects: createProjectService(deps),
     strategies: () => STRATEGY_CATALOGUE,
+    /** Prompt tests: runs of two prompts on the same cases (issue 15). */
+    promptTests,
+    testCases: createTestCaseService({ store, tests: promptTestRows }),
     credentials,
     audit: store.audit,
     internalSecret,
@@ -145,6 +166,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       for (const id of ids) await store.optimizations.update(id, { status: "cancelled" }).catch(() => undefined);
       // Let aborted pipelines settle their records before the database closes.
       for (let i = 0; i < 50 && runs.size > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      await promptTests.close();
       await store.close();
       logger.flush?.();
     },

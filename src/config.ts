@@ -55,6 +55,7 @@ const EnvSchema = z.object({
   ENCRYPTION_KEY: optionalString,
   RATE_LIMIT_RPM: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_OPTIMIZE_RPM: z.coerce.number().int().min(1).default(10),
+  TEST_MAX_CALLS: z.coerce.number().int().min(1).max(100_000).default(200),
   // LLM providers (PRODUCT.md section 2). Keys are secrets: errors name the variable, never the value.
   ANTHROPIC_API_KEY: optionalString,
   ANTHROPIC_BASE_URL: optionalString,
@@ -115,6 +116,8 @@ export interface Config {
   encryptionKey?: string;
   rateLimitRpm: number;
   rateLimitOptimizeRpm: number;
+  /** The most provider calls one prompt-test run may make (TEST_MAX_CALLS). */
+  testMaxCalls: number;
   providers: ProvidersConfig;
   workspace: WorkspaceConfig;
 }
@@ -202,6 +205,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     encryptionKey: e.ENCRYPTION_KEY,
     rateLimitRpm: e.RATE_LIMIT_RPM,
     rateLimitOptimizeRpm: e.RATE_LIMIT_OPTIMIZE_RPM,
+    testMaxCalls: e.TEST_MAX_CALLS,
     providers: {
       anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL, model: e.ANTHROPIC_MODEL },
       openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.OPENAI_MODEL },
