@@ -120,13 +120,3 @@ export const BatchOutput = z.object({
     }),
   ),
 });
-
-export const SyncWorkspaceOutput = z.object({
-  project_id: z.string(),
-  project_name: z.string(),
-  project_created: z.boolean(),
-  fields_updated: z.array(z.string()),
-  /** Share of the nine context fields that are filled, 0–1. */
-  completeness: z.number().min(0).max(1),
-  context_profile: CodebaseContextSchema,
-});

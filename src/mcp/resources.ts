@@ -1,9 +1,10 @@
 // MCP resources (PRODUCT.md 7): read-only JSON views an agent can attach as context.
 //   promptforge://projects                  every active project (name, description, prompt count)
-//   promptforge://projects/{id}/context     a project's codebase context profile
+//   promptforge://projects/{id}/context     a project's context profile and the resolved codebase
+//                                           context (linked workspaces → profile) with sources
 //   promptforge://optimizations/{id}        one stored optimization record
-//   promptforge://workspaces                projects with a codebase context (until the workspace hub
-//                                           exists, that is what sync_workspace stores)
+//   promptforge://workspaces                every workspace link (GitHub, local folder, IDE push)
+//                                           with its sync status
 import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { McpError, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "pino";
@@ -80,10 +81,15 @@ export function registerResources(server: McpServer, app: App, logger: Logger): 
     (uri, vars) =>
       guard(logger, uri, async () => {
         const project = await app.projects.get(variable(vars.id));
+        const linked = await app.workspaces.projectContext(project.id);
         return json(uri, {
           project_id: project.id,
           project_name: project.name,
           context_profile: project.context_profile,
+          resolved_context: linked.context,
+          sources: linked.sources,
+          completeness: linked.completeness,
+          workspaces: linked.workspaces,
         });
       }),
   );
@@ -115,21 +121,17 @@ export function registerResources(server: McpServer, app: App, logger: Logger): 
     "promptforge://workspaces",
     {
       title: "Workspaces",
-      description: "Projects that have a codebase context (pushed with sync_workspace or set_project_context).",
+      description:
+        "Every workspace link (GitHub repository, local folder, or context pushed by an IDE with sync_workspace): " +
+        "project, kind, sync status (pending, syncing, synced, stale, error), last sync, error and completeness.",
       mimeType: JSON_MIME,
     },
     (uri) =>
       guard(logger, uri, async () => {
-        const workspaces = (await allProjects(app))
-          .filter((p) => p.context_profile !== null && Object.keys(p.context_profile).length > 0)
-          .map((p) => ({
-            project_id: p.id,
-            project_name: p.name,
-            language: p.context_profile?.language ?? null,
-            framework: p.context_profile?.framework ?? null,
-            updated_at: p.updated_at,
-            context_uri: `promptforge://projects/${p.id}/context`,
-          }));
+        const workspaces = (await app.workspaces.status()).map((w) => ({
+          ...w,
+          context_uri: `promptforge://projects/${w.project_id}/context`,
+        }));
         return json(uri, { workspaces });
       }),
   );

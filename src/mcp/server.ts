@@ -13,6 +13,7 @@ import { registerCatalogueTools } from "./tools/catalogue.js";
 import { registerHistoryTools } from "./tools/history.js";
 import { registerOptimizeTools } from "./tools/optimize.js";
 import { registerProjectTools } from "./tools/projects.js";
+import { registerWorkspaceTools } from "./tools/workspace.js";
 
 export const MCP_SERVER_VERSION = VERSION;
 
@@ -89,6 +90,7 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
   registerOptimizeTools(deps);
   registerHistoryTools(deps);
   registerProjectTools(deps);
+  registerWorkspaceTools(deps);
   registerCatalogueTools(deps);
   registerResources(server, app, logger);
   return server;

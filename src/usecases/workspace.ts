@@ -343,8 +343,9 @@ export function createWorkspaceService(deps: WorkspaceServiceDeps) {
     async push(
       projectId: string,
       raw: unknown,
-      label = "pushed by IDE",
-    ): Promise<WorkspaceView & { fields: string[] }> {
+      options: { replace?: boolean; label?: string } = {},
+    ): Promise<WorkspaceView & { fields: string[]; context: NonNullable<WorkspaceLink["context"]> }> {
+      const label = options.label ?? "pushed by IDE";
       const pushed = parseInput(PushedContextSchema, raw);
       const project = await projectOf(projectId);
       if (project.status === "archived")
@@ -360,9 +361,12 @@ export function createWorkspaceService(deps: WorkspaceServiceDeps) {
       }
       let link = (await deps.links.listByProject(project.id)).find((l) => l.origin === "mcp" && l.kind === "local");
       if (!link) link = await deps.links.create({ project_id: project.id, kind: "local", origin: "mcp" });
+      // Merged into what the IDE pushed before, unless it asks to replace it.
+      const stored = options.replace ? context : { ...(link.context ?? {}), ...context };
+      const completeness = plainCompleteness(stored);
       await deps.links.completeSync(
         link.id,
-        { context, tree: pushed.tree ?? [], completeness: plainCompleteness(context) },
+        { context: stored, tree: pushed.tree ?? link.tree ?? [], completeness },
         "mcp",
       );
       await deps.bus.publish({
@@ -370,9 +374,13 @@ export function createWorkspaceService(deps: WorkspaceServiceDeps) {
         link_id: link.id,
         project_id: project.id,
         status: "completed",
-        completeness: plainCompleteness(context),
+        completeness,
       });
-      return { ...(await view((await deps.links.get(link.id)) as WorkspaceLink)), fields: Object.keys(context) };
+      return {
+        ...(await view((await deps.links.get(link.id)) as WorkspaceLink)),
+        fields: Object.keys(context),
+        context: stored,
+      };
     },
 
     /** Stops every running sync (shutdown); their links end "error: cancelled" with the old context. */

@@ -135,34 +135,57 @@ describe("MCP tools over Streamable HTTP", () => {
     await expect(t.app.history.get(retried.id)).rejects.toMatchObject({ code: "not_found" });
   });
 
-  it("sync_workspace merges IDE context into a project (created by name) and workspaces lists it", async () => {
+  it("sync_workspace stores IDE context as the project's workspace layer and workspaces lists it", async () => {
     const first = structured(
       await call("sync_workspace", {
         project: "promptforge-repo",
         language: "TypeScript",
-        framework: "Hono 4",
+        framework: { value: "Hono 4", source: "package.json" },
         conventions: ["ESM only"],
       }),
     );
     expect(first).toMatchObject({ project_name: "promptforge-repo", project_created: true });
     expect(first.fields_updated.sort()).toEqual(["conventions", "framework", "language"]);
+    expect(first.context.framework).toEqual({ value: "Hono 4", source: "package.json" });
+    expect(first.context.language).toEqual({ value: "TypeScript", source: "pushed by IDE" });
     const second = structured(await call("sync_workspace", { project_id: first.project_id, test_framework: "vitest" }));
     expect(second.project_created).toBe(false);
-    expect(second.context_profile).toMatchObject({ language: "TypeScript", test_framework: "vitest" });
+    expect(second.workspace_id).toBe(first.workspace_id);
+    expect(second.resolved_context).toMatchObject({ language: "TypeScript", test_framework: "vitest" });
     expect(second.completeness).toBeCloseTo(4 / 9, 2);
 
     const replaced = structured(
       await call("sync_workspace", { project_id: first.project_id, language: "Go", replace: true }),
     );
-    expect(replaced.context_profile).toEqual({ language: "Go" });
+    expect(replaced.resolved_context).toEqual({ language: "Go" });
 
     const resource = await client.readResource({ uri: "promptforge://workspaces" });
     const workspaces = JSON.parse(String((resource.contents[0] as { text: string }).text)).workspaces;
-    expect(workspaces.map((w: { project_name: string }) => w.project_name)).toContain("promptforge-repo");
+    expect(workspaces).toContainEqual(
+      expect.objectContaining({
+        id: first.workspace_id,
+        project_name: "promptforge-repo",
+        kind: "local",
+        origin: "mcp",
+        sync_status: "synced",
+      }),
+    );
+    const context = JSON.parse(
+      String(
+        (
+          (await client.readResource({ uri: `promptforge://projects/${first.project_id}/context` })).contents[0] as {
+            text: string;
+          }
+        ).text,
+      ),
+    );
+    expect(context.resolved_context).toEqual({ language: "Go" });
+    expect(context.sources.language).toMatchObject({ layer: "workspace" });
     const record = structured(
       await call("optimize", { prompt: "Write a function that parses dates.", project_id: first.project_id }),
     );
     expect(record.codebase_context).toMatchObject({ language: "Go" });
+    expect(record.codebase_context_sources.language.layer).toBe("workspace");
   });
 
   it("rejects invalid input of every tool with an isError result, never a crash", async () => {

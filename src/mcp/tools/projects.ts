@@ -1,19 +1,9 @@
-// Project tools: projects, their prompts, and their codebase context. `sync_workspace` is how an IDE
-// pushes what it knows about the open codebase; until the workspace hub exists it is stored as the
-// project's context profile, which every optimization in the project then uses.
+// Project tools: projects, their prompts, and their context profile (what an IDE pushes about the
+// open codebase goes through `sync_workspace` in tools/workspace.ts instead).
 import { z } from "zod";
-import type { App } from "../../app.js";
-import { AppError } from "../../core/errors.js";
 import { type CodebaseContext, CodebaseContextSchema } from "../../core/pipeline/schemas.js";
-import { mergeContext } from "../../usecases/optimize-prompt.js";
 import { ProjectCreateSchema, PromptCreateSchema, PromptUpdateSchema } from "../../usecases/schemas.js";
-import {
-  ProjectOutput,
-  ProjectPageOutput,
-  ProjectWithPromptsOutput,
-  PromptOutput,
-  SyncWorkspaceOutput,
-} from "../output-schemas.js";
+import { ProjectOutput, ProjectPageOutput, ProjectWithPromptsOutput, PromptOutput } from "../output-schemas.js";
 import { defineTool, READ_ONLY, type ToolDeps } from "../tool-kit.js";
 
 const ProjectId = z.string().trim().min(1).max(100).describe("Project id (see list_projects).");
@@ -26,15 +16,6 @@ const ListProjectsInput = z.object({
   include_archived: z.boolean().optional().describe("Also list archived (read-only) projects."),
 });
 
-const SyncWorkspaceInput = CodebaseContextSchema.extend({
-  project_id: ProjectId.optional(),
-  project: z.string().trim().min(1).max(100).optional().describe("Project name; created when it does not exist yet."),
-  replace: z
-    .boolean()
-    .optional()
-    .describe("Replace the whole stored context instead of merging these fields into it (default false)."),
-});
-
 /** Share of the context fields that carry something, 0–1. */
 export function contextCompleteness(ctx: CodebaseContext | null | undefined): number {
   if (!ctx) return 0;
@@ -43,18 +24,6 @@ export function contextCompleteness(ctx: CodebaseContext | null | undefined): nu
     return Array.isArray(value) ? value.length > 0 : typeof value === "string" && value.trim() !== "";
   }).length;
   return Math.round((filled / CONTEXT_FIELDS.length) * 100) / 100;
-}
-
-async function findOrCreateProject(app: App, input: { project_id?: string; project?: string }) {
-  if (input.project_id) return { project: await app.projects.get(input.project_id), created: false };
-  const name = input.project as string;
-  for (let page = 1; page <= 50; page++) {
-    const list = await app.projects.list({ page, per_page: 100, include_archived: "true" });
-    const found = list.items.find((p) => p.name.toLowerCase() === name.toLowerCase());
-    if (found) return { project: found, created: false };
-    if (page * list.per_page >= list.total) break;
-  }
-  return { project: await app.projects.create({ name }), created: true };
 }
 
 export function registerProjectTools(deps: ToolDeps): void {
@@ -155,41 +124,6 @@ export function registerProjectTools(deps: ToolDeps): void {
       return {
         value: project,
         summary: `Project "${project.name}" context ${context_profile ? `set (${contextCompleteness(context_profile) * 100}% complete)` : "cleared"}.`,
-      };
-    },
-  });
-
-  defineTool(deps, {
-    name: "sync_workspace",
-    title: "Sync workspace context from the IDE",
-    description:
-      "Push what you know about the open codebase (language, framework and version, description, conventions from " +
-      "linter/formatter/tsconfig, directory patterns, test framework and patterns, short code snippets, docs) into a " +
-      "project, named by project_id or project (created if missing). Fields are merged into the stored context " +
-      "(replace: true overwrites it). Later optimizations in that project are grounded in it.",
-    input: SyncWorkspaceInput,
-    output: SyncWorkspaceOutput,
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    async run(args) {
-      const { project_id, project: name, replace, ...fields } = args;
-      if (!project_id && !name) {
-        throw new AppError("validation_error", "Give project_id or project (a name).");
-      }
-      const pushed = mergeContext(fields) ?? {};
-      const { project, created } = await findOrCreateProject(app, { project_id, project: name });
-      const next = (replace ? pushed : mergeContext(project.context_profile, pushed)) ?? {};
-      const updated = await app.projects.update(project.id, { context_profile: next });
-      const completeness = contextCompleteness(updated.context_profile);
-      return {
-        value: {
-          project_id: updated.id,
-          project_name: updated.name,
-          project_created: created,
-          fields_updated: Object.keys(pushed),
-          completeness,
-          context_profile: updated.context_profile ?? {},
-        },
-        summary: `Synced ${Object.keys(pushed).length} context field(s) into project "${updated.name}" (${Math.round(completeness * 100)}% complete).`,
       };
     },
   });
