@@ -1,7 +1,7 @@
 // Output schemas of the MCP tools, derived from the record schemas of src/core, plus the compact
 // shapes used in lists (an agent browsing history needs ids, scores and a preview, not every field).
 import { z } from "zod";
-import { AnalysisSchema, CodebaseContextSchema } from "../core/pipeline/schemas.js";
+import { AnalysisSchema } from "../core/pipeline/schemas.js";
 import {
   type OptimizationRecord,
   OptimizationRecordSchema,
