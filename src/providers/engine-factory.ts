@@ -1,5 +1,7 @@
 // Builds the ModelClient and engine of one provider from settings plus per-request overrides.
 // Throws actionable validation errors when a provider is chosen but not usable.
+import { createHash } from "node:crypto";
+import type { LanguageModel } from "ai";
 import { AppError } from "../core/errors.js";
 import type { PipelineEngine } from "../core/pipeline/engine.js";
 import { createAiSdkClient } from "./ai-sdk-client.js";
@@ -9,7 +11,7 @@ import { createLlmEngine } from "./llm-engine.js";
 import type { ModelClient } from "./model-client.js";
 import type { ProviderCallContext } from "./provider-errors.js";
 import type { RetryPolicy } from "./retry.js";
-import { createLanguageModel, type HttpProviderName, normaliseBaseUrl } from "./sdk-models.js";
+import { createLanguageModel, type HttpProviderName, type ModelSettings, normaliseBaseUrl } from "./sdk-models.js";
 
 /** Provider settings; structurally the `providers` field of src/config.ts. */
 export interface ProviderSettings {
@@ -76,6 +78,54 @@ export interface ClientRequest {
 export interface ClientFactoryOptions {
   settings: ProviderSettings;
   fetch?: typeof fetch;
+  /** Reuses SDK models across requests (see `createModelCache`); default a new model per client. */
+  models?: ModelCache;
+}
+
+/**
+ * SDK language models by their settings. Building one (provider package, fetch wrapper, headers)
+ * costs more than a whole request's routing, and every optimize request resolves an engine: the
+ * registry keeps one cache so a model is built once per provider, model, base URL and key.
+ */
+export interface ModelCache {
+  get(settings: ModelSettings): Promise<LanguageModel>;
+  readonly size: number;
+}
+
+export function createModelCache(options: { maxEntries?: number } = {}): ModelCache {
+  const maxEntries = options.maxEntries ?? 32;
+  const models = new Map<string, Promise<LanguageModel>>();
+  return {
+    get(settings) {
+      // Keys sent per request (X-LLM-API-Key) are many; only their digest is part of the cache key.
+      const keyDigest = settings.apiKey ? createHash("sha256").update(settings.apiKey).digest("base64url") : "";
+      const id = JSON.stringify([
+        settings.provider,
+        settings.model,
+        settings.baseUrl,
+        keyDigest,
+        settings.structuredOutputs ?? null,
+      ]);
+      let model = models.get(id);
+      if (model) {
+        models.delete(id); // re-inserted below: Map order doubles as LRU order
+      } else {
+        model = createLanguageModel(settings);
+        // A failed import is not cached: the next request tries again.
+        model.catch(() => models.delete(id));
+      }
+      models.set(id, model);
+      while (models.size > maxEntries) {
+        const oldest = models.keys().next().value;
+        if (oldest === undefined) break;
+        models.delete(oldest);
+      }
+      return model;
+    },
+    get size() {
+      return models.size;
+    },
+  };
 }
 
 export function createModelClient(req: ClientRequest, options: ClientFactoryOptions): ModelClient {
@@ -113,14 +163,15 @@ export function createModelClient(req: ClientRequest, options: ClientFactoryOpti
     baseUrl,
     secrets: req.apiKey ? [req.apiKey] : [],
   };
-  const languageModel = createLanguageModel({
+  const modelSettings: ModelSettings = {
     provider: provider as HttpProviderName,
     model,
     apiKey: req.apiKey,
     baseUrl: baseUrl as string,
     structuredOutputs: section.structuredOutputs,
     fetch: options.fetch,
-  });
+  };
+  const languageModel = options.models ? options.models.get(modelSettings) : createLanguageModel(modelSettings);
   // Awaited by the first call; marked handled so an unused engine never reports a rejection.
   languageModel.catch(() => {});
   return createAiSdkClient({ model: languageModel, context });

@@ -60,6 +60,18 @@ function toOptimization(value: LlmOptimization, fallbackFramework: string): Opti
   };
 }
 
+/**
+ * Runs the local engine's share of a stage while the model call is in flight: the request is sent
+ * first (the local work starts on the next turn of the event loop), so its CPU time overlaps the
+ * provider's latency instead of adding to it. The call's rejection is handled here and re-thrown
+ * where the caller awaits it.
+ */
+async function whileWaiting<T>(call: Promise<unknown>, work: () => Promise<T>): Promise<T> {
+  call.catch(() => {});
+  await new Promise((resolve) => setImmediate(resolve));
+  return work();
+}
+
 export function createLlmEngine(options: LlmEngineOptions): PipelineEngine {
   const { client, local, settings } = options;
   const random = options.random ?? Math.random;
@@ -139,16 +151,17 @@ export function createLlmEngine(options: LlmEngineOptions): PipelineEngine {
     model,
 
     async analyze(prompt, ctx) {
-      const localAnalysis = await local.analyze(prompt, ctx);
       begin(ctx, "Analysing");
       const messages = analyzeMessages({ prompt, codebaseContext: ctx.codebaseContext });
-      const { value } = await callStructured({
+      const remote = callStructured({
         ...common(ctx),
         spec: STAGE_SPECS.analyze,
         system: messages.system,
         messages: [{ role: "user", content: messages.user }],
         maxOutputTokens: 4_096,
       });
+      const localAnalysis = await whileWaiting(remote, () => local.analyze(prompt, ctx));
+      const { value } = await remote;
       return mergeAnalysis(prompt, localAnalysis, value);
     },
 
@@ -186,7 +199,6 @@ export function createLlmEngine(options: LlmEngineOptions): PipelineEngine {
     },
 
     async validate(req, ctx) {
-      const localValidation = await local.validate(req, ctx);
       begin(ctx, "Scoring");
       const originalIsA = random() < 0.5;
       const messages = validateMessages({
@@ -195,13 +207,15 @@ export function createLlmEngine(options: LlmEngineOptions): PipelineEngine {
         analysis: req.analysis,
         codebaseContext: ctx.codebaseContext,
       });
-      const { value } = await callStructured({
+      const remote = callStructured({
         ...common(ctx),
         spec: STAGE_SPECS.validate,
         system: messages.system,
         messages: [{ role: "user", content: messages.user }],
         maxOutputTokens: 2_048,
       });
+      const localValidation = await whileWaiting(remote, () => local.validate(req, ctx));
+      const { value } = await remote;
       return blendValidation({ local: localValidation, llm: value, originalIsA });
     },
   };

@@ -1,6 +1,13 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { extractJsonObject, parseModelJson, partialStringField, stripReasoning } from "./model-output.js";
+import {
+  extractJsonObject,
+  parseModelJson,
+  partialStringField,
+  streamedStringField,
+  stripReasoning,
+} from "./model-output.js";
 
 describe("stripReasoning", () => {
   it("removes closed reasoning blocks of every common tag", () => {
@@ -40,5 +47,51 @@ describe("partialStringField", () => {
     expect(partialStringField('{"optimized_prompt": "done", "notes": "x"}', "optimized_prompt")).toBe("done");
     expect(partialStringField('{"optimized_prompt": "half \\', "optimized_prompt")).toBe("half ");
     expect(partialStringField('{"other": 1', "optimized_prompt")).toBeNull();
+  });
+});
+
+describe("streamedStringField", () => {
+  const pieces = fc.array(
+    fc.constantFrom(
+      "a",
+      " ",
+      "\\n",
+      '\\"',
+      "\\u00e9",
+      "\\u00",
+      "\\",
+      "é",
+      "<think>",
+      "</think>",
+      "}",
+      '"',
+      "\n",
+      "x y",
+    ),
+    { maxLength: 30 },
+  );
+
+  it("gives partialStringField's value for every prefix of a growing reply", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          '{"optimized_prompt": "',
+          '  {"a":1,"optimized_prompt":"',
+          '<think>x</think>{"optimized_prompt" : "',
+        ),
+        pieces,
+        fc.integer({ min: 1, max: 7 }),
+        (head, body, step) => {
+          const full = `${head}${body.join("")}", "notes": "n"}`;
+          const next = streamedStringField("optimized_prompt");
+          for (let i = 0; i <= full.length; i += step) {
+            const text = full.slice(0, i);
+            expect(next(text)).toBe(partialStringField(text, "optimized_prompt"));
+          }
+          expect(next(full)).toBe(partialStringField(full, "optimized_prompt"));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -71,34 +71,91 @@ export function parseModelJson<T>(text: string, schema: z.ZodType<T>): ParsedOut
   return { ok: false, problem: `the JSON did not match the schema (${issues})` };
 }
 
+const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", b: "\b", f: "\f", '"': '"', "\\": "\\", "/": "/" };
+
+interface Decoded {
+  out: string;
+  /** Index of the first character not decoded yet (an incomplete escape stays for later). */
+  pos: number;
+  /** The closing quote was reached. */
+  closed: boolean;
+}
+
+/** Decodes JSON string content from `from` up to `end` (exclusive), continuing `out`. */
+function decodeStringContent(text: string, from: number, end: number, out: string): Decoded {
+  let i = from;
+  for (; i < end; i++) {
+    const ch = text[i];
+    if (ch === '"') return { out, pos: i, closed: true };
+    if (ch !== "\\") {
+      out += ch;
+      continue;
+    }
+    const next = text[i + 1];
+    if (next === undefined || i + 1 >= end) return { out, pos: i, closed: false };
+    if (next === "u") {
+      const hex = text.slice(i + 2, Math.min(i + 6, end));
+      if (!/^[0-9a-fA-F]{4}$/.test(hex)) return { out, pos: i, closed: false };
+      out += String.fromCharCode(Number.parseInt(hex, 16));
+      i += 5;
+      continue;
+    }
+    out += ESCAPES[next] ?? next;
+    i += 1;
+  }
+  return { out, pos: i, closed: false };
+}
+
+const keyPatterns = new Map<string, RegExp>();
+function keyPattern(field: string): RegExp {
+  let re = keyPatterns.get(field);
+  if (!re) {
+    re = new RegExp(`"${field}"\\s*:\\s*"`);
+    keyPatterns.set(field, re);
+  }
+  return re;
+}
+
 /**
  * The value of a top-level string field in a JSON object that is still being streamed, decoded as far
  * as it is complete. Used to stream `optimized_prompt` as deltas while the rest of the object arrives.
  */
 export function partialStringField(text: string, field: string): string | null {
   const cleaned = stripReasoning(text);
-  const key = new RegExp(`"${field}"\\s*:\\s*"`).exec(cleaned);
+  const key = keyPattern(field).exec(cleaned);
   if (!key) return null;
-  let out = "";
-  for (let i = key.index + key[0].length; i < cleaned.length; i++) {
-    const ch = cleaned[i];
-    if (ch === '"') return out;
-    if (ch !== "\\") {
-      out += ch;
-      continue;
+  return decodeStringContent(cleaned, key.index + key[0].length, cleaned.length, "").out;
+}
+
+/** Longest reasoning tag prefix (`</reflection`) a chunk boundary can split. */
+const TAG_OVERLAP = 16;
+
+/**
+ * `partialStringField` for a text that only grows (a streamed reply): each call decodes only what
+ * arrived since the last one, so streaming a reply of n characters costs O(n), not O(n²). Gives the
+ * same value as `partialStringField(text, field)` for every prefix; once a reasoning tag shows up
+ * (rare) it falls back to the full function.
+ */
+export function streamedStringField(field: string): (text: string) => string | null {
+  let checked = 0;
+  let reasoning = false;
+  let start = -1;
+  let state: Decoded = { out: "", pos: 0, closed: false };
+  return (text) => {
+    if (!reasoning) {
+      reasoning = ANY_REASONING_TAG_RE.test(text.slice(Math.max(0, checked - TAG_OVERLAP)));
+      checked = text.length;
     }
-    const next = cleaned[i + 1];
-    if (next === undefined) return out;
-    if (next === "u") {
-      const hex = cleaned.slice(i + 2, i + 6);
-      if (!/^[0-9a-fA-F]{4}$/.test(hex)) return out;
-      out += String.fromCharCode(Number.parseInt(hex, 16));
-      i += 5;
-      continue;
+    if (reasoning) return partialStringField(text, field);
+    // Without reasoning tags the cleaned text is text.trim(): trailing whitespace waits for more text.
+    const end = text.trimEnd().length;
+    if (start < 0) {
+      const key = keyPattern(field).exec(text.slice(0, end));
+      if (!key) return null;
+      start = key.index + key[0].length;
+      state = { out: "", pos: start, closed: false };
     }
-    const map: Record<string, string> = { n: "\n", t: "\t", r: "\r", b: "\b", f: "\f", '"': '"', "\\": "\\", "/": "/" };
-    out += map[next] ?? next;
-    i += 1;
-  }
-  return out;
+    if (!state.closed && state.pos < end) state = decodeStringContent(text, state.pos, end, state.out);
+    return state.out;
+  };
 }

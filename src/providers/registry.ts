@@ -18,6 +18,7 @@ import {
   checkApiKey,
   checkModel,
   configuredModel,
+  createModelCache,
   createProviderEngine,
   type ProviderSettings,
   providerSection,
@@ -98,7 +99,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
   const ttl = options.detectionTtlMs ?? DEFAULT_DETECTION_TTL_MS;
   const clock = options.clock ?? Date.now;
   const retry = options.retry ?? DEFAULT_RETRY_POLICY;
-  const factory = { settings, fetch: options.fetch, local, retry, random: options.random };
+  const factory = { settings, fetch: options.fetch, local, retry, random: options.random, models: createModelCache() };
   let cached: Detection | null = null;
   let pending: Promise<Detection> | null = null;
   // Bumped by invalidate(): a detection started before a key change must not be cached after it.

@@ -3,7 +3,7 @@
 import type { TokenUsage } from "../core/pipeline/engine.js";
 import { PROVIDER_DESCRIPTORS } from "./catalogue.js";
 import type { ChatTurn, ModelCallResult, ModelClient } from "./model-client.js";
-import { parseModelJson, partialStringField } from "./model-output.js";
+import { parseModelJson, streamedStringField } from "./model-output.js";
 import { providerError } from "./provider-errors.js";
 import { type RetryPolicy, withRetry } from "./retry.js";
 import type { StageSpec } from "./stage-schemas.js";
@@ -87,9 +87,11 @@ async function callOnce(
 export async function callStructured<T>(opts: StructuredCallOptions<T>): Promise<StructuredCallResult<T>> {
   const generic = opts as StructuredCallOptions<unknown>;
   let emitted = "";
-  const onText = opts.stream
+  // One decoder per call: each streamed chunk is decoded once, not the whole reply again.
+  const field = opts.stream ? streamedStringField(opts.stream.field) : null;
+  const onText = field
     ? (text: string) => {
-        const value = partialStringField(text, opts.stream?.field ?? "");
+        const value = field(text);
         if (value !== null && value.length > emitted.length && value.startsWith(emitted)) {
           opts.stream?.onDelta(value.slice(emitted.length));
           emitted = value;
