@@ -18,6 +18,7 @@ import { registerMetaRoutes } from "./routes/meta.js";
 import { registerOptimizeRoutes } from "./routes/optimize.js";
 import { registerOrchestrateRoutes } from "./routes/orchestrate.js";
 import { registerProjectRoutes } from "./routes/projects.js";
+import { registerTestRoutes } from "./routes/tests.js";
 import { registerWorkspaceRoutes } from "./routes/workspace.js";
 import { createWebUi } from "./routes/web.js";
 import { applySecurity, type SecurityContext, type SecurityOptions } from "./security.js";
@@ -111,6 +112,7 @@ export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
   registerOrchestrateRoutes(http, deps);
   registerHistoryRoutes(http, deps);
   registerProjectRoutes(http, deps);
+  registerTestRoutes(http, deps, security);
   registerDocsRoutes(http, deps);
   registerAuthRoutes(http, deps, security.sessions);
   registerCredentialRoutes(http, deps);

@@ -246,6 +246,7 @@ export function documentConfig(version: string) {
       { name: "orchestrate", description: "Run one pipeline stage alone" },
       { name: "history", description: "Stored optimizations: search, stats, export and import" },
       { name: "projects", description: "Projects and their versioned prompts" },
+      { name: "tests", description: "Prompt tests: run original against optimized on test cases, and the cases" },
       { name: "providers", description: "Stored provider API keys and key checks" },
       { name: "auth", description: "Browser sign-in with the API token (session cookie)" },
       { name: "audit", description: "The audit log of state-changing requests, auth failures and rate limits" },

@@ -19,7 +19,7 @@ import { csrf } from "../security/csrf.js";
 import { securityHeaders } from "../security/headers.js";
 import { hostGuard } from "../security/host-guard.js";
 import { internalAuth } from "../security/internal-signing.js";
-import { MemoryRateLimitStore, type RateLimitStore, rateLimit } from "../security/rate-limit.js";
+import { MemoryRateLimitStore, type RateLimitResult, type RateLimitStore, rateLimit } from "../security/rate-limit.js";
 import { requestId } from "../security/request-id.js";
 import { canonicalUrlPath } from "../security/request-path.js";
 import { requireJson } from "../security/require-json.js";
@@ -40,6 +40,8 @@ export interface SecurityContext {
   auditSinks: AuditSink[];
   /** Where audit events wait for their batch write (flushed every 100 ms and on close). */
   auditBuffer: AuditBuffer;
+  /** Counts one call against the client's optimize-family limit (each provider call of a prompt test). */
+  hitOptimizeLimit: (c: Context) => Promise<RateLimitResult>;
   close(): Promise<void>;
 }
 
@@ -149,6 +151,8 @@ export function applySecurity(http: OpenAPIHono, app: App, options: SecurityOpti
     clientIp,
     auditSinks,
     auditBuffer,
+    hitOptimizeLimit: (c) =>
+      store.hit(`optimize:${clientIp(c)}`, (options.clock ?? Date.now)(), 60_000, config.rateLimitOptimizeRpm),
     close: async () => {
       await auditBuffer.flush();
       await fileSink.close();

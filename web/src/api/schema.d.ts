@@ -507,6 +507,184 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tests/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run (or resume) a prompt test: original against optimized on the same cases (Server-Sent Events)
+         * @description Events: `start` {run_id, resumed, estimated_calls, outputs_total, judgments_total}; one `output` per finished output {run_id, done, total, output}; one `judgment` per judgment {run_id, done, total, judgment}; `waiting` {message, retry_after_ms} while the optimize-family rate limit holds calls back; then `complete` (the TestRun) or `error` {run_id, code, message}. Closing the connection cancels the run; resume it with `{resume: id}`.
+         */
+        post: operations["runPromptTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tests/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** How many provider calls a run would make, and whether it is within the call cap */
+        post: operations["estimatePromptTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tests/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent prompt-test runs, newest first */
+        get: operations["listPromptTestRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tests/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One prompt-test run with every output, judgment and its summary */
+        get: operations["getPromptTestRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tests/runs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a running prompt test (it can be resumed) */
+        post: operations["cancelPromptTestRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tests/runs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a running prompt test's events (Server-Sent Events; `Last-Event-ID` resumes the feed)
+         * @description The same events as `POST /api/tests/run`, replayed after `Last-Event-ID`. A run that is not running here gets one `complete` event with its record. Closing this feed does not cancel the run.
+         */
+        get: operations["followPromptTestRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/prompts/{pid}/tests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The test cases of a project prompt, in order */
+        get: operations["listTestCases"];
+        put?: never;
+        /** Append test cases to a project prompt */
+        post: operations["addTestCases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/prompts/{pid}/tests/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import test cases from JSONL or a promptfoo-style YAML `tests:` list */
+        post: operations["importTestCases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/prompts/{pid}/tests/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export a prompt's test cases as JSONL or promptfoo-style YAML */
+        get: operations["exportTestCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}/prompts/{pid}/tests/{cid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace one test case */
+        put: operations["updateTestCase"];
+        post?: never;
+        /** Delete one test case */
+        delete: operations["deleteTestCase"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/status": {
         parameters: {
             query?: never;
@@ -612,6 +790,253 @@ export interface paths {
         get: operations["getMcpClientConfig"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/github/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The GitHub OAuth app config (secret masked) and the callback URL to register */
+        get: operations["getGitHubConfig"];
+        /** Store the GitHub OAuth app's client id and secret (encrypted at rest) */
+        put: operations["putGitHubConfig"];
+        post?: never;
+        /** Forget the GitHub OAuth app config */
+        delete: operations["deleteGitHubConfig"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/github/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start the authorization-code flow: redirects the browser to GitHub
+         * @description Sets an HttpOnly cookie binding the single-use `state` (valid 10 minutes) to this browser; the callback refuses a state without it.
+         */
+        get: operations["authorizeGitHub"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/github/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * GitHub's redirect back: exchanges the code and returns the browser to the UI
+         * @description Always a redirect to the UI: `?github=connected`, or `?github=error&reason=…` (missing_state, invalid_state, state_reused, state_expired, state_session_mismatch, access_denied, missing_code, bad_code, exchange_failed, not_configured). Refusals are audited.
+         */
+        get: operations["gitHubCallback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/github/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether GitHub is configured and connected: user, scopes, connected since */
+        get: operations["getGitHubStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/github/disconnect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete the stored token, revoking it at GitHub when the client secret allows */
+        delete: operations["disconnectGitHub"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/github/device": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start GitHub's device flow: a code the user enters at github.com/login/device */
+        post: operations["startGitHubDeviceFlow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/github/device/{id}/poll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Poll a device flow (GitHub is asked at most once per interval; slow_down grows it) */
+        post: operations["pollGitHubDeviceFlow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/github/repos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The connected user's repositories: GitHub's pages, or a search by name/description */
+        get: operations["listGitHubRepos"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspace/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every workspace link with its sync status (stale after 24 h), last sync, error and completeness */
+        get: operations["getWorkspaceStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspace/context": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A project's resolved codebase context: workspace → project profile, with each field's source */
+        get: operations["getProjectCodebaseContext"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspace/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Link a GitHub repository or a local folder (inside WORKSPACE_ROOTS) to a project; starts a sync */
+        post: operations["linkWorkspace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspace/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One link with its extracted fields (each with its source file) and its file tree (≤ 500 paths) */
+        get: operations["getWorkspace"];
+        put?: never;
+        post?: never;
+        /** Unlink (a running sync is cancelled) */
+        delete: operations["unlinkWorkspace"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspace/{id}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sync now, in the background (progress on GET /api/workspace/status); a failure keeps the previous context */
+        post: operations["syncWorkspace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workspace/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a running sync; the previous context stays */
+        post: operations["cancelWorkspaceSync"];
         delete?: never;
         options?: never;
         head?: never;
@@ -786,6 +1211,7 @@ export interface components {
                 test_framework?: string;
                 test_patterns?: string[];
             } | null;
+            codebase_context_sources?: components["schemas"]["ContextSources"];
             created_at: string;
             updated_at: string;
         };
@@ -864,6 +1290,14 @@ export interface components {
                 };
             };
         };
+        /** @description Which layer each resolved codebase-context field came from */
+        ContextSources: {
+            [key: string]: {
+                /** @enum {string} */
+                layer: "workspace" | "project" | "request";
+                source: string;
+            };
+        } | null;
         AnalyzeStageResult: {
             analysis: components["schemas"]["Analysis"];
             warnings: {
@@ -1044,6 +1478,270 @@ export interface components {
             optimization_id: string | null;
             created_at: string;
         };
+        /** @description Start a prompt test (the two prompts: `optimization_id`, `prompt_id` [+ `versions`], or `original` + `optimized`), or `resume` one by id. */
+        TestRunRequest: {
+            optimization_id?: string;
+            prompt_id?: string;
+            versions?: {
+                a: number | "current";
+                b: number | "current";
+            };
+            original?: string;
+            optimized?: string;
+            cases?: components["schemas"]["TestCase"][];
+            provider?: string;
+            model?: string;
+            /** @default 1 */
+            samples: number;
+            /** @default 4 */
+            concurrency: number;
+            judge?: boolean | {
+                provider?: string;
+                model?: string;
+                rubric?: string;
+            };
+            max_calls?: number;
+            /** @default 1024 */
+            max_output_tokens: number;
+            seed?: number;
+            resume?: string;
+        };
+        TestCase: {
+            description?: string;
+            /** @default {} */
+            vars: {
+                [key: string]: string | number | boolean;
+            };
+            /** @default [] */
+            assert: components["schemas"]["TestAssertion"][];
+        };
+        TestAssertion: {
+            /** @enum {string} */
+            type: "equals" | "contains" | "icontains" | "contains-any" | "contains-all" | "not-contains" | "regex" | "starts-with" | "is-json" | "contains-json";
+            value?: string | string[];
+            threshold?: number;
+            weight?: number;
+        };
+        TestEstimate: {
+            calls: number;
+            max_calls: number;
+            cases: number;
+            samples: number;
+            judge: boolean;
+            within_cap: boolean;
+        };
+        TestRunList: {
+            items: components["schemas"]["TestRunListItem"][];
+        };
+        TestRunListItem: {
+            id: string;
+            /** @enum {string} */
+            status: "running" | "completed" | "cancelled" | "interrupted" | "error";
+            prompt_id: string | null;
+            optimization_id: string | null;
+            labels: {
+                a: string;
+                b: string;
+            };
+            provider: string;
+            model: string | null;
+            judge: {
+                provider: string;
+                model: string | null;
+                rubric: string | null;
+            } | null;
+            samples: number;
+            concurrency: number;
+            seed: number;
+            max_calls: number;
+            estimated_calls: number;
+            calls_made: number;
+            progress: {
+                outputs_done: number;
+                outputs_total: number;
+                judgments_done: number;
+                judgments_total: number;
+            };
+            summary: components["schemas"]["TestSummary"];
+            error_message: string | null;
+            created_at: string;
+            updated_at: string;
+            finished_at: string | null;
+            cases: number;
+        };
+        TestSummary: {
+            a: components["schemas"]["TestVersionSummary"];
+            b: components["schemas"]["TestVersionSummary"];
+            comparison: {
+                /** @enum {string} */
+                source: "judge" | "checks";
+                wins: number;
+                losses: number;
+                ties: number;
+                win_rate: number | null;
+                interval: {
+                    low: number;
+                    high: number;
+                } | null;
+                /** @enum {string} */
+                verdict: "optimized wins" | "optimized loses" | "cannot tell";
+                reason: string;
+            };
+        };
+        TestVersionSummary: {
+            outputs: number;
+            failed: number;
+            constraints: {
+                passed: number;
+                total: number;
+                rate: number | null;
+                by_kind: {
+                    [key: string]: {
+                        passed: number;
+                        total: number;
+                        rate: number | null;
+                    };
+                };
+                unverifiable: number;
+            };
+            assertions: {
+                passed: number;
+                total: number;
+                rate: number | null;
+                weighted_rate: number | null;
+            };
+            mean_input_tokens: number | null;
+            mean_output_tokens: number | null;
+            mean_latency_ms: number | null;
+            mean_cost_usd: number | null;
+        };
+        /** @description A prompt test run with every output, judgment and the summary */
+        TestRun: {
+            id: string;
+            /** @enum {string} */
+            status: "running" | "completed" | "cancelled" | "interrupted" | "error";
+            prompt_id: string | null;
+            optimization_id: string | null;
+            labels: {
+                a: string;
+                b: string;
+            };
+            prompts: {
+                a: string;
+                b: string;
+            };
+            cases: components["schemas"]["TestCase"][];
+            provider: string;
+            model: string | null;
+            judge: {
+                provider: string;
+                model: string | null;
+                rubric: string | null;
+            } | null;
+            samples: number;
+            concurrency: number;
+            seed: number;
+            max_calls: number;
+            estimated_calls: number;
+            calls_made: number;
+            progress: {
+                outputs_done: number;
+                outputs_total: number;
+                judgments_done: number;
+                judgments_total: number;
+            };
+            outputs: components["schemas"]["TestOutput"][];
+            judgments: components["schemas"]["TestJudgment"][];
+            summary: components["schemas"]["TestSummary"];
+            error_message: string | null;
+            created_at: string;
+            updated_at: string;
+            finished_at: string | null;
+        };
+        TestOutput: {
+            case_index: number;
+            sample: number;
+            /** @enum {string} */
+            version: "a" | "b";
+            /** @enum {string} */
+            status: "pending" | "completed" | "failed";
+            text: string | null;
+            input_tokens: number | null;
+            output_tokens: number | null;
+            latency_ms: number | null;
+            cost_usd: number | null;
+            verdicts: components["schemas"]["ConstraintVerdict"][] | null;
+            assertions: components["schemas"]["AssertionResult"][] | null;
+            error_code: string | null;
+            error_message: string | null;
+        };
+        ConstraintVerdict: {
+            kind: string;
+            text: string;
+            follows: boolean | null;
+            detail: string;
+        };
+        AssertionResult: {
+            /** @enum {string} */
+            type: "equals" | "contains" | "icontains" | "contains-any" | "contains-all" | "not-contains" | "regex" | "starts-with" | "is-json" | "contains-json";
+            pass: boolean;
+            score: number;
+            weight: number;
+            detail: string;
+        };
+        TestJudgment: {
+            case_index: number;
+            sample: number;
+            position: number;
+            /** @enum {string} */
+            shown: "ab" | "ba";
+            /** @enum {string} */
+            status: "pending" | "completed" | "failed";
+            score: number | null;
+            candidate_score: number | null;
+            pass: boolean | null;
+            reason: string | null;
+            latency_ms: number | null;
+            error_message: string | null;
+        };
+        TestCaseList: {
+            items: components["schemas"]["StoredTestCase"][];
+        };
+        /** @description A test case of a project prompt */
+        StoredTestCase: {
+            description?: string;
+            /** @default {} */
+            vars: {
+                [key: string]: string | number | boolean;
+            };
+            /** @default [] */
+            assert: components["schemas"]["TestAssertion"][];
+            id: string;
+            prompt_id: string;
+            position: number;
+            prompt_version: number;
+            created_at: string;
+            updated_at: string;
+        };
+        TestCaseBatch: {
+            cases: components["schemas"]["TestCase"][];
+        };
+        TestCaseImport: {
+            /**
+             * @default auto
+             * @enum {string}
+             */
+            format: "jsonl" | "yaml" | "auto";
+            content: string;
+            /** @default false */
+            replace: boolean;
+        };
+        TestCaseExport: {
+            /** @enum {string} */
+            format: "jsonl" | "yaml";
+            content: string;
+            cases: number;
+        };
         AuthStatus: {
             /** @description Whether the API needs a token (AUTH_TOKEN is set) */
             auth_required: boolean;
@@ -1106,6 +1804,146 @@ export interface components {
             /** @description Where the JSON goes; null for commands */
             file: string | null;
             content: string;
+        };
+        GitHubConfig: {
+            configured: boolean;
+            client_id: string | null;
+            /** @description Masked: only the last 4 characters are shown */
+            client_secret: string | null;
+            has_client_secret: boolean;
+            updated_at: string | null;
+            /** @description The exact Authorization callback URL to register at GitHub */
+            callback_url: string;
+        };
+        GitHubStatus: {
+            configured: boolean;
+            connected: boolean;
+            login: string | null;
+            name: string | null;
+            avatar_url: string | null;
+            scopes: string[];
+            /** @enum {string|null} */
+            flow: "oauth" | "device" | null;
+            connected_since: string | null;
+        };
+        GitHubDisconnected: {
+            /** @enum {boolean} */
+            disconnected: true;
+            revoked: boolean;
+        };
+        GitHubDeviceFlow: {
+            id: string;
+            /** @description The code the user enters at verification_uri */
+            user_code: string;
+            verification_uri: string;
+            expires_at: string;
+            /** @description Seconds between polls (GitHub's interval) */
+            interval: number;
+        };
+        GitHubDevicePoll: {
+            /** @enum {string} */
+            status: "pending" | "authorized" | "expired" | "denied";
+            /** @description Seconds to wait before the next poll (grows on slow_down) */
+            interval: number;
+            login: string | null;
+        };
+        GitHubRepoPage: {
+            items: components["schemas"]["GitHubRepo"][];
+            page: number;
+            per_page: number;
+            has_more: boolean;
+            /** @description Known for a search; null when listing GitHub's pages */
+            total: number | null;
+        };
+        GitHubRepo: {
+            full_name: string;
+            name: string;
+            owner: string;
+            private: boolean;
+            description: string | null;
+            default_branch: string;
+            html_url: string | null;
+            language: string | null;
+            updated_at: string | null;
+        };
+        WorkspaceStatus: {
+            items: components["schemas"]["WorkspaceLink"][];
+            total: number;
+        };
+        WorkspaceLink: {
+            id: string;
+            project_id: string;
+            project_name: string | null;
+            /** @enum {string} */
+            kind: "github" | "local";
+            repo_full_name: string | null;
+            local_path: string | null;
+            /**
+             * @description sync: scanned by the server; mcp: pushed by an IDE
+             * @enum {string}
+             */
+            origin: "sync" | "mcp";
+            /** @enum {string} */
+            sync_status: "pending" | "syncing" | "synced" | "stale" | "error";
+            last_synced_at: string | null;
+            error: string | null;
+            completeness: number | null;
+            file_count: number;
+            progress: {
+                done: number;
+                total: number;
+            } | null;
+        };
+        /** @description The context the next optimization of the project will use */
+        ProjectCodebaseContext: {
+            project_id: string;
+            project_name: string;
+            context: {
+                language?: string;
+                framework?: string;
+                description?: string;
+                conventions?: string[];
+                patterns?: string[];
+                code_snippets?: string[];
+                documentation?: string;
+                test_framework?: string;
+                test_patterns?: string[];
+            };
+            sources: components["schemas"]["ContextSources"];
+            completeness: number;
+            workspaces: components["schemas"]["WorkspaceLink"][];
+        };
+        /** @description A link with its extracted fields (each with its source) and file tree */
+        WorkspaceLinkDetail: {
+            id: string;
+            project_id: string;
+            project_name: string | null;
+            /** @enum {string} */
+            kind: "github" | "local";
+            repo_full_name: string | null;
+            local_path: string | null;
+            /**
+             * @description sync: scanned by the server; mcp: pushed by an IDE
+             * @enum {string}
+             */
+            origin: "sync" | "mcp";
+            /** @enum {string} */
+            sync_status: "pending" | "syncing" | "synced" | "stale" | "error";
+            last_synced_at: string | null;
+            error: string | null;
+            completeness: number | null;
+            file_count: number;
+            progress: {
+                done: number;
+                total: number;
+            } | null;
+            context: {
+                [key: string]: {
+                    value: string | string[];
+                    source: string;
+                };
+            };
+            tree: string[];
         };
         McpStatus: {
             /** @description Whether this process's MCP Streamable HTTP server is running */
@@ -4532,6 +5370,1256 @@ export interface operations {
             };
         };
     };
+    runPromptTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestRunRequest"];
+            };
+        };
+        responses: {
+            /** @description A `text/event-stream` of named events, each with an incrementing `id:` line and JSON `data:`; a `: ping` comment every 15 s keeps idle connections open. Events: `stage` {stage, status, iteration}, `step_progress` {stage, progress, message}, `analysis`, `strategy`, `optimization_delta` {text}, `optimization`, `validation`, `iteration`, `warning` {code, message}, then exactly one of `complete` (data: the stored record, committed before it is sent) or `error` {code, message, stage, retryable}. The new record's id is in the `X-Optimization-Id` header. Disconnecting cancels the run (the record ends `cancelled`). Invalid input is answered with a JSON error before any stream starts. */
+            200: {
+                headers: {
+                    /** @description Id of the record being produced */
+                    "X-Optimization-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    estimatePromptTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    optimization_id?: string;
+                    prompt_id?: string;
+                    versions?: {
+                        a: number | "current";
+                        b: number | "current";
+                    };
+                    original?: string;
+                    optimized?: string;
+                    cases?: components["schemas"]["TestCase"][];
+                    provider?: string;
+                    model?: string;
+                    /** @default 1 */
+                    samples?: number;
+                    /** @default 4 */
+                    concurrency?: number;
+                    judge?: boolean | {
+                        provider?: string;
+                        model?: string;
+                        rubric?: string;
+                    };
+                    max_calls?: number;
+                    /** @default 1024 */
+                    max_output_tokens?: number;
+                    seed?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The estimate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestEstimate"];
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listPromptTestRuns: {
+        parameters: {
+            query?: {
+                prompt_id?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Runs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestRunList"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPromptTestRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestRun"];
+                };
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelPromptTestRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestRun"];
+                };
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    followPromptTestRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                "last-event-id"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A `text/event-stream` of named events, each with an incrementing `id:` line and JSON `data:`; a `: ping` comment every 15 s keeps idle connections open. Events: `stage` {stage, status, iteration}, `step_progress` {stage, progress, message}, `analysis`, `strategy`, `optimization_delta` {text}, `optimization`, `validation`, `iteration`, `warning` {code, message}, then exactly one of `complete` (data: the stored record, committed before it is sent) or `error` {code, message, stage, retryable}. The new record's id is in the `X-Optimization-Id` header. Disconnecting cancels the run (the record ends `cancelled`). Invalid input is answered with a JSON error before any stream starts. */
+            200: {
+                headers: {
+                    /** @description Id of the record being produced */
+                    "X-Optimization-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTestCases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                pid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cases */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestCaseList"];
+                };
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    addTestCases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                pid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestCaseBatch"];
+            };
+        };
+        responses: {
+            /** @description The added cases */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestCaseList"];
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    importTestCases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                pid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestCaseImport"];
+            };
+        };
+        responses: {
+            /** @description The imported cases */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestCaseList"];
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportTestCases: {
+        parameters: {
+            query?: {
+                format?: "jsonl" | "yaml";
+            };
+            header?: never;
+            path: {
+                id: string;
+                pid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file content */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestCaseExport"];
+                };
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateTestCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                pid: string;
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestCase"];
+            };
+        };
+        responses: {
+            /** @description The updated case */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredTestCase"];
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteTestCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                pid: string;
+                cid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getAuthStatus: {
         parameters: {
             query?: never;
@@ -5272,6 +7360,1495 @@ export interface operations {
             };
             /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getGitHubConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The config */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitHubConfig"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putGitHubConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    client_id: string;
+                    /** @description Needed for the authorization-code flow and revocation; the device flow works without it. */
+                    client_secret?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The stored config, secret masked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitHubConfig"];
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteGitHubConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    authorizeGitHub: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect to GitHub's authorize page */
+            302: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description GitHub is not configured, or the client secret is missing (`not_configured`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    gitHubCallback: {
+        parameters: {
+            query?: {
+                code?: string;
+                state?: string;
+                error?: string;
+                error_description?: string;
+                error_uri?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect to the web UI with the outcome */
+            302: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getGitHubStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitHubStatus"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    disconnectGitHub: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Disconnected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitHubDisconnected"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startGitHubDeviceFlow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The device flow */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitHubDeviceFlow"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description GitHub is not configured (`not_configured`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The provider answered with an error (`provider_error`) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    pollGitHubDeviceFlow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flow's state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitHubDevicePoll"];
+                };
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The provider answered with an error (`provider_error`) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listGitHubRepos: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of repositories */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitHubRepoPage"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description GitHub is not connected (`not_configured`), or GitHub refused the token (`github_unauthorized`, 409), its rate limit is exhausted (`github_rate_limited`, 429) or it failed (`github_error`, 502) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The provider answered with an error (`provider_error`) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWorkspaceStatus: {
+        parameters: {
+            query?: {
+                project_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The links */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceStatus"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProjectCodebaseContext: {
+        parameters: {
+            query: {
+                project_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The resolved context */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectCodebaseContext"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    linkWorkspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    project_id: string;
+                    /** @description GitHub repository, "owner/repo" */
+                    repo_full_name?: string;
+                    /** @description A folder inside one of WORKSPACE_ROOTS */
+                    local_path?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Linked; the first sync runs in the background */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceLink"];
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The provider answered with an error (`provider_error`) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWorkspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceLinkDetail"];
+                };
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    unlinkWorkspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unlinked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    syncWorkspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sync started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceLink"];
+                };
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelWorkspaceSync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceLink"];
+                };
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
