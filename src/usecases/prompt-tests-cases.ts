@@ -28,9 +28,11 @@ function toPublic(c: StoredTestCase): PublicTestCase {
 const toInput = (c: TestCase) => ({ description: c.description ?? null, vars: c.vars, assert: c.assert });
 
 export function createTestCaseService(deps: TestCaseDeps) {
-  async function livePrompt(promptId: string, write: boolean) {
+  async function livePrompt(projectId: string, promptId: string, write: boolean) {
     const prompt = await deps.store.prompts.get(promptId);
-    if (!prompt) throw new AppError("not_found", `Prompt ${promptId} does not exist.`);
+    if (!prompt || prompt.project_id !== projectId) {
+      throw new AppError("not_found", `Prompt ${promptId} does not exist in project ${projectId}.`);
+    }
     if (write) await deps.store.projects.requireWritable(prompt.project_id);
     return prompt;
   }
@@ -49,45 +51,45 @@ export function createTestCaseService(deps: TestCaseDeps) {
   }
 
   return {
-    async list(promptId: string): Promise<PublicTestCase[]> {
-      await livePrompt(promptId, false);
+    async list(projectId: string, promptId: string): Promise<PublicTestCase[]> {
+      await livePrompt(projectId, promptId, false);
       return (await deps.tests.listCases(promptId)).map(toPublic);
     },
 
-    async add(promptId: string, raw: unknown): Promise<PublicTestCase[]> {
+    async add(projectId: string, promptId: string, raw: unknown): Promise<PublicTestCase[]> {
       const { cases } = parseInput(TestCaseBatchSchema, raw);
       for (const c of cases) checkAssertions(c.assert);
-      const prompt = await livePrompt(promptId, true);
+      const prompt = await livePrompt(projectId, promptId, true);
       await ensureRoom(promptId, cases.length);
       return (await deps.tests.addCases(promptId, prompt.version, cases.map(toInput))).map(toPublic);
     },
 
-    async update(promptId: string, caseId: string, raw: unknown): Promise<PublicTestCase> {
+    async update(projectId: string, promptId: string, caseId: string, raw: unknown): Promise<PublicTestCase> {
       const input = parseInput(TestCaseSchema, raw);
       checkAssertions(input.assert);
-      const prompt = await livePrompt(promptId, true);
+      const prompt = await livePrompt(projectId, promptId, true);
       await caseOf(promptId, caseId);
       return toPublic(await deps.tests.updateCase(caseId, prompt.version, toInput(input)));
     },
 
-    async remove(promptId: string, caseId: string): Promise<void> {
-      await livePrompt(promptId, true);
+    async remove(projectId: string, promptId: string, caseId: string): Promise<void> {
+      await livePrompt(projectId, promptId, true);
       await caseOf(promptId, caseId);
       await deps.tests.deleteCase(caseId);
     },
 
-    async import(promptId: string, raw: unknown): Promise<PublicTestCase[]> {
+    async import(projectId: string, promptId: string, raw: unknown): Promise<PublicTestCase[]> {
       const input = parseInput(TestCaseImportSchema, raw);
       const cases = parseTestFile(input.content, input.format);
       for (const c of cases) checkAssertions(c.assert);
-      const prompt = await livePrompt(promptId, true);
+      const prompt = await livePrompt(projectId, promptId, true);
       await ensureRoom(promptId, cases.length, input.replace);
       if (input.replace) for (const c of await deps.tests.listCases(promptId)) await deps.tests.deleteCase(c.id);
       return (await deps.tests.addCases(promptId, prompt.version, cases.map(toInput))).map(toPublic);
     },
 
-    async export(promptId: string, format: TestFileFormat): Promise<string> {
-      await livePrompt(promptId, false);
+    async export(projectId: string, promptId: string, format: TestFileFormat): Promise<string> {
+      await livePrompt(projectId, promptId, false);
       const cases = await deps.tests.listCases(promptId);
       return serialiseTestFile(
         cases.map((c) => ({
