@@ -7,6 +7,7 @@ import { VERSION } from "../version.js";
 import { registerAnalyze } from "./commands/analyze.js";
 import { registerBatch } from "./commands/batch.js";
 import { registerDoctor } from "./commands/doctor.js";
+import { registerGitHub } from "./commands/github.js";
 import { registerHistory } from "./commands/history.js";
 import { registerKeygen } from "./commands/keygen.js";
 import { registerMcp } from "./commands/mcp.js";
@@ -42,6 +43,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDoctor(program, ctx);
   registerServe(program, ctx);
   registerMcp(program, ctx);
+  registerGitHub(program, ctx);
   return program;
 }
 

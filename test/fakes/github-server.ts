@@ -16,7 +16,7 @@ export interface FakeRepo {
   full_name: string;
   default_branch?: string;
   private?: boolean;
-  description?: string;
+  description?: string | null;
   files?: FakeRepoFile[];
 }
 
