@@ -6,6 +6,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import type { Database } from "./database.js";
 import { type DialectName, dialectOf } from "./dialect.js";
 import { promptTestsMigration } from "./prompt-tests.js";
+import { workspaceHubMigration } from "./workspaces.js";
 
 export type StoreDialect = DialectName;
 
@@ -173,6 +174,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
       return {
         "001_initial": migration001(dialect),
         "002_instances": migration002(),
+        "004_workspace_hub": workspaceHubMigration(),
         "005_prompt_tests": promptTestsMigration(),
       };
     },
