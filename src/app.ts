@@ -4,10 +4,12 @@ import { randomUUID } from "node:crypto";
 import pino, { type Logger } from "pino";
 import { type InstanceLease, startInstanceLease } from "./app-instance.js";
 import { hardenDataDirectory, loadFieldCipher, loadInternalSecret } from "./app-secrets.js";
-import { type Config, ConfigError } from "./config.js";
+import type { Config } from "./config.js";
 import { STRATEGY_CATALOGUE } from "./core/strategies/catalogue.js";
+import { createRedisConnection, type RedisConnection } from "./events/redis.js";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/registry.js";
 import type { FieldCipher } from "./security/crypto.js";
+import { RedisRateLimitStore } from "./security/rate-limit-redis.js";
 import { openStore, type Store } from "./store/index.js";
 import { PromptTestRepository } from "./store/prompt-tests.js";
 import { batchOptimize, optimizeMany } from "./usecases/batch-optimize.js";
@@ -57,9 +59,6 @@ export function createLogger(config: Pick<Config, "logLevel">, destination: 1 | 
 
 export async function createApp(config: Config, options: AppOptions = {}) {
   const logger = options.logger ?? createLogger(config, options.logDestination ?? 2);
-  if (config.redisUrl) {
-    throw new ConfigError("REDIS_URL is set, but Redis is not supported yet: unset it (one instance needs no Redis).");
-  }
   hardenDataDirectory(config.dataDir, logger);
   const instanceId = randomUUID();
   const store: Store = await openStore({
@@ -124,6 +123,15 @@ export async function createApp(config: Config, options: AppOptions = {}) {
   });
   const deps: UseCaseDeps = { store, providers, runs, logger, batchConcurrency: config.batchConcurrency };
   const startedAt = Date.now();
+  // Several instances share their rate limits (and replay caches, events) through Redis.
+  const redis: RedisConnection | null = config.redisUrl
+    ? createRedisConnection(config.redisUrl, {
+        onError: (error) =>
+          logger.error({ err: error }, "Redis (REDIS_URL) is unreachable; requests needing it get 503"),
+        onReady: () => logger.info("Redis (REDIS_URL) is reachable again"),
+      })
+    : null;
+  const rateLimitStore = redis ? new RedisRateLimitStore(redis.client) : undefined;
 
   return {
     config,
@@ -149,14 +157,17 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     internalSecret,
     /** This process's id among the instances sharing the database. */
     instanceId,
-    /** Liveness of the database: one indexed read. */
-    async health(): Promise<{ database: "ok" | "error" }> {
+    /** The shared rate-limit store (Redis) when REDIS_URL is set; else each server keeps its own. */
+    rateLimitStore,
+    /** Liveness of the database (one indexed read) and, when configured, of Redis (one PING). */
+    async health(): Promise<{ database: "ok" | "error"; redis: "ok" | "error" | "not configured" }> {
+      const redisState = redis === null ? "not configured" : (await redis.ping()) ? "ok" : "error";
       try {
         await store.settings.get("health.probe");
-        return { database: "ok" };
+        return { database: "ok", redis: redisState };
       } catch (error) {
         logger.error({ err: error }, "health: database probe failed");
-        return { database: "error" };
+        return { database: "error", redis: redisState };
       }
     },
     providers: () => providers.list(),
@@ -167,6 +178,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       // Let aborted pipelines settle their records before the database closes.
       for (let i = 0; i < 50 && runs.size > 0; i++) await new Promise((r) => setTimeout(r, 10));
       await promptTests.close();
+      await lease.stop();
+      await redis?.close();
       await store.close();
       logger.flush?.();
     },

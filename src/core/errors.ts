@@ -22,6 +22,7 @@ export type AppErrorCode =
   | "github_unauthorized"
   | "github_rate_limited"
   | "github_error"
+  | "service_unavailable"
   | "internal_error";
 
 const STATUS: Record<AppErrorCode, number> = {
@@ -45,6 +46,8 @@ const STATUS: Record<AppErrorCode, number> = {
   github_unauthorized: 409,
   github_rate_limited: 429,
   github_error: 502,
+  // A shared backend (Redis) is unreachable: the request can be retried shortly.
+  service_unavailable: 503,
   internal_error: 500,
 };
 

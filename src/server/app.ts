@@ -83,7 +83,7 @@ export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
   // After the request log, so requests refused by a security control are logged too.
   const security = applySecurity(http, app, {
     port: options.port ?? (() => app.config.port),
-    rateLimitStore: options.rateLimitStore,
+    rateLimitStore: options.rateLimitStore ?? app.rateLimitStore,
     clock: options.clock,
   });
   deps.flushAudit = () => security.auditBuffer.flush();

@@ -199,8 +199,8 @@ export async function seedSyntheticHistory(store: Store, n: number, options: Syn
     // Building a 100-row insert node by node dominates the cost, so compile it once and reuse it.
     let compiled: CompiledQuery | null = null;
     const insertRows = async (executor: Kysely<Database>, rows: OptimizationInsert[]) => {
-      const columns = Object.keys(rows[0]) as (keyof OptimizationInsert)[];
-      const parameters = rows.flatMap((row) => columns.map((column) => row[column]));
+      const columns = Object.keys(rows[0]);
+      const parameters = rows.flatMap((row) => columns.map((column) => (row as Record<string, unknown>)[column]));
       if (compiled === null || rows.length !== batchSize) {
         const query = executor.insertInto("optimization").values(rows).compile();
         if (query.parameters.length !== parameters.length) throw new Error("unexpected insert shape");

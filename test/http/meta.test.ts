@@ -20,6 +20,7 @@ describe("meta endpoints", () => {
       version: expect.stringMatching(/^\d+\.\d+\.\d+/),
       engine: "local",
       database: "ok",
+      redis: "not configured",
       mcp: "not started",
       uptime_seconds: expect.any(Number),
     });

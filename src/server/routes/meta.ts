@@ -12,6 +12,9 @@ const HealthSchema = z
     version: z.string(),
     engine: z.string().meta({ description: "Engine used when a request names none" }),
     database: z.enum(["ok", "error"]),
+    redis: z
+      .enum(["ok", "error", "not configured"])
+      .meta({ description: "Redis (REDIS_URL), shared by several instances; `error` makes the status degraded" }),
     mcp: z.enum(["not started", "running", "stopped"]),
     uptime_seconds: z.number(),
   })
@@ -47,6 +50,7 @@ export const HEALTH_PROBE_TTL_MS = 1_000;
 interface HealthProbe {
   at: number;
   database: "ok" | "error";
+  redis: "ok" | "error" | "not configured";
   engine: string;
 }
 
@@ -55,9 +59,9 @@ export function registerMetaRoutes(http: OpenAPIHono, deps: HttpDeps): void {
   let probe: HealthProbe | null = null;
   let probing: Promise<HealthProbe> | null = null;
   const runProbe = async (): Promise<HealthProbe> => {
-    const { database } = await app.health();
+    const { database, redis } = await app.health();
     const engine = await app.deps.providers.defaultEngine();
-    return { at: Date.now(), database, engine };
+    return { at: Date.now(), database, redis, engine };
   };
   const currentProbe = (): HealthProbe | Promise<HealthProbe> => {
     if (probe && Date.now() - probe.at < HEALTH_PROBE_TTL_MS) return probe;
@@ -84,23 +88,25 @@ export function registerMetaRoutes(http: OpenAPIHono, deps: HttpDeps): void {
       responses: {
         ...jsonResponse(HealthSchema, "Healthy"),
         "503": {
-          description: "Degraded: the database is unavailable",
+          description: "Degraded: the database (or the configured Redis) is unavailable",
           content: { "application/json": { schema: HealthSchema } },
         },
       },
     },
     async (c) => {
       const current = currentProbe();
-      const { database, engine } = current instanceof Promise ? await current : current;
+      const { database, redis, engine } = current instanceof Promise ? await current : current;
+      const healthy = database === "ok" && redis !== "error";
       const body = {
-        status: database === "ok" ? ("ok" as const) : ("degraded" as const),
+        status: healthy ? ("ok" as const) : ("degraded" as const),
         version: deps.version,
         engine,
         database,
+        redis,
         mcp: deps.mcpState(),
         uptime_seconds: Math.round((Date.now() - app.startedAt) / 100) / 10,
       };
-      return c.json(body, database === "ok" ? 200 : 503);
+      return c.json(body, healthy ? 200 : 503);
     },
   );
 

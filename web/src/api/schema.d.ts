@@ -1116,6 +1116,11 @@ export interface components {
             engine: string;
             /** @enum {string} */
             database: "ok" | "error";
+            /**
+             * @description Redis (REDIS_URL), shared by several instances; `error` makes the status degraded
+             * @enum {string}
+             */
+            redis: "ok" | "error" | "not configured";
             /** @enum {string} */
             mcp: "not started" | "running" | "stopped";
             uptime_seconds: number;
@@ -1999,7 +2004,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Degraded: the database is unavailable */
+            /** @description Degraded: the database (or the configured Redis) is unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
