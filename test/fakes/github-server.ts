@@ -50,6 +50,8 @@ export interface FakeGitHub {
   issuedCodes: string[];
   /** Tokens ever issued. */
   issuedTokens: string[];
+  /** Device codes ever issued (secret between client and GitHub, like a token). */
+  issuedDeviceCodes: string[];
   /** Tokens revoked through the revocation endpoint or `revoke`. */
   revoked: Set<string>;
   /** Makes GitHub treat a token as revoked (next API call answers 401). */
@@ -76,6 +78,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   const issuedCodes: string[] = [];
   const usedCodes = new Set<string>();
   const issuedTokens: string[] = [];
+  const issuedDeviceCodes: string[] = [];
   const revoked = new Set<string>();
   const codeRedirect = new Map<string, string>();
   const devices = new Map<string, { steps: DeviceScript["steps"]; interval: number; lastPoll: number }>();
@@ -125,6 +128,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         if (form.get("client_id") !== options.clientId)
           return send(res, 200, { error: "incorrect_client_credentials" });
         const deviceCode = `dev_${(++counter).toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+        issuedDeviceCodes.push(deviceCode);
         devices.set(deviceCode, { steps: [...nextScript.steps], interval: 1, lastPoll: 0 });
         return send(res, 200, {
           device_code: deviceCode,
@@ -337,6 +341,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     requests,
     issuedCodes,
     issuedTokens,
+    issuedDeviceCodes,
     revoked,
     revoke: (token) => revoked.add(token),
     scriptDevice: (script) => {

@@ -10,6 +10,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type McpHttpServer, startMcpHttpServer } from "../../src/mcp/http.js";
 import { signRequest } from "../../src/security/internal-signing.js";
+import { type FakeGitHub, startFakeGitHub } from "../fakes/github-server.js";
 import { INITIALIZE_BODY, MCP_HEADERS, rawRequest } from "../mcp/raw-http.js";
 import { rawGet, type SecureServer, startSecureServer, tempDataDir } from "./harness.js";
 
@@ -26,6 +27,7 @@ const CANARIES = {
   wrongBearer: "wrong-bearer-CANARY10-UfTyxk4q",
   wrongSession: "wrong-session-CANARY11-KaRwzp6j",
   wrongMcp: "wrong-mcp-CANARY12-ZpMxkw0t",
+  githubClientSecret: "gh-secret-CANARY13-VtqLmz8r",
 } as const;
 
 /** The full values, plus their random tails (a partial echo must not slip through either). */
@@ -87,6 +89,7 @@ describe("no secret ever leaks (canary test)", () => {
   let auditRecordsJson = "";
   let runningDbBytes: Buffer = Buffer.alloc(0);
   let sessionCookie = "";
+  let gh: FakeGitHub;
 
   async function call(what: string, pathname: string, init: RequestInit = {}): Promise<Recorded> {
     const res = await s.fetch(pathname, init);
@@ -99,6 +102,11 @@ describe("no secret ever leaks (canary test)", () => {
 
   beforeAll(async () => {
     upstream = await startEchoUpstream();
+    gh = await startFakeGitHub({
+      clientId: "Iv1.canaryapp",
+      clientSecret: CANARIES.githubClientSecret,
+      repos: [{ full_name: "octo/canary", files: [{ path: "package.json", content: '{"name":"canary"}' }] }],
+    });
     s = await startSecureServer({
       dataDir,
       env: {
@@ -114,6 +122,8 @@ describe("no secret ever leaks (canary test)", () => {
         OPENAI_COMPATIBLE_MODEL: "echo-model",
         RATE_LIMIT_RPM: "100000",
         RATE_LIMIT_OPTIMIZE_RPM: "100000",
+        GITHUB_API_URL: gh.url,
+        GITHUB_OAUTH_URL: gh.url,
       },
     });
     mcp = await startMcpHttpServer({ app: s.app, config: s.config, logger: s.app.logger });
@@ -213,6 +223,49 @@ describe("no secret ever leaks (canary test)", () => {
     ]);
     await call("history after runs", "/api/history", { headers: bearer });
 
+    // GitHub: config with the client secret, the OAuth round trip (code and token), a replayed
+    // callback, the device flow (device code), repos, a link and sync with the token, disconnect
+    // (the revocation sends token and secret to GitHub).
+    await call("put github config", "/api/github/config", {
+      method: "PUT",
+      headers: json(cookie),
+      body: JSON.stringify({ client_id: "Iv1.canaryapp", client_secret: CANARIES.githubClientSecret }),
+    });
+    await call("get github config", "/api/github/config", { headers: cookie });
+    const authorize = await call("github authorize", "/api/github/authorize", { headers: cookie, redirect: "manual" });
+    const binding = (authorize.headers.find(([k]) => k === "set-cookie")?.[1] ?? "").split(";")[0] ?? "";
+    const atGitHub = await fetch(authorize.headers.find(([k]) => k === "location")?.[1] as string, {
+      redirect: "manual",
+    });
+    const callbackUrl = new URL(atGitHub.headers.get("location") as string);
+    const callbackPath = `${callbackUrl.pathname}${callbackUrl.search}`;
+    await call("github callback", callbackPath, { headers: { Cookie: binding }, redirect: "manual" });
+    await call("github callback replayed", callbackPath, { headers: { Cookie: binding }, redirect: "manual" });
+    await call("github status", "/api/github/status", { headers: bearer });
+    await call("github repos", "/api/github/repos", { headers: bearer });
+    const link = await call("workspace link", "/api/workspace/link", {
+      method: "POST",
+      headers: json(bearer),
+      body: JSON.stringify({ project_id: projectId, repo_full_name: "octo/canary" }),
+    });
+    await s.app.workspaces.idle();
+    await call("workspace status", "/api/workspace/status", { headers: bearer });
+    await call("workspace detail", `/api/workspace/${(JSON.parse(link.body) as { id: string }).id}`, {
+      headers: bearer,
+    });
+    const device = await call("github device start", "/api/github/device", { method: "POST", headers: bearer });
+    await new Promise((r) => setTimeout(r, 1050));
+    await call("github device poll", `/api/github/device/${(JSON.parse(device.body) as { id: string }).id}/poll`, {
+      method: "POST",
+      headers: bearer,
+    });
+    await call("github disconnect", "/api/github/disconnect", { method: "DELETE", headers: bearer });
+    // What GitHub issued is secret too: the codes, the device code and the tokens.
+    for (const [i, code] of gh.issuedCodes.entries()) NEEDLES.push({ name: `github code ${i}`, needle: code });
+    for (const [i, code] of gh.issuedDeviceCodes.entries())
+      NEEDLES.push({ name: `github device code ${i}`, needle: code });
+    for (const [i, token] of gh.issuedTokens.entries()) NEEDLES.push({ name: `github token ${i}`, needle: token });
+
     // The signed internal webhook, and an unsigned one.
     const event = JSON.stringify({
       type: "tool_complete",
@@ -261,12 +314,13 @@ describe("no secret ever leaks (canary test)", () => {
     runningDbBytes = Buffer.concat([runningDbBytes, readDataDir()]);
     await mcp.close();
     await s.close();
-  }, 30_000);
+  }, 60_000);
 
   afterAll(async () => {
     await mcp?.close();
     await s?.close();
     await upstream?.close();
+    await gh?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -304,7 +358,25 @@ describe("no secret ever leaks (canary test)", () => {
       "mcp right token": 200,
       audit: 200,
       "sign out": 204,
+      "put github config": 200,
+      "github authorize": 302,
+      "github callback": 302,
+      "github callback replayed": 302,
+      "github repos": 200,
+      "workspace link": 201,
+      "github device start": 201,
+      "github device poll": 200,
+      "github disconnect": 200,
     });
+    // The GitHub traffic really carried the secrets: the OAuth exchange and the revocation.
+    expect(gh.requests.some((r) => r.body.includes(CANARIES.githubClientSecret))).toBe(true);
+    expect(gh.revoked.size).toBe(1);
+    expect(gh.issuedCodes.length).toBeGreaterThan(0);
+    expect(gh.issuedDeviceCodes.length).toBe(1);
+    const location = (what: string) =>
+      recorded.find((r) => r.what === what)?.headers.find(([k]) => k === "location")?.[1];
+    expect(location("github callback")).toMatch(/github=connected$/);
+    expect(location("github callback replayed")).toMatch(/reason=state_reused$/);
     const sse = recorded.filter((r) => r.what.startsWith("optimize"));
     expect(sse).toHaveLength(5);
     expect(sse.find((r) => r.what === "optimize local")?.body).toContain("event: complete");
