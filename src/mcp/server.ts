@@ -1,4 +1,4 @@
-// Builds one PromptForge MCP server: 21 tools and 4 resources over the App facade, the same use
+// Builds one PromptForge MCP server: 22 tools and 4 resources over the App facade, the same use
 // cases REST calls. One instance serves one session (stdio process, or one Streamable HTTP session).
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Logger } from "pino";
@@ -13,6 +13,7 @@ import { registerCatalogueTools } from "./tools/catalogue.js";
 import { registerHistoryTools } from "./tools/history.js";
 import { registerOptimizeTools } from "./tools/optimize.js";
 import { registerProjectTools } from "./tools/projects.js";
+import { registerTestPromptTool } from "./tools/test-prompt.js";
 import { registerWorkspaceTools } from "./tools/workspace.js";
 
 export const MCP_SERVER_VERSION = VERSION;
@@ -58,6 +59,7 @@ export const TOOL_NAMES = [
   "sync_workspace",
   "strategies",
   "analyze",
+  "test_prompt",
 ] as const;
 
 export function createMcpServer(options: CreateMcpServerOptions): McpServer {
@@ -92,6 +94,7 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
   registerProjectTools(deps);
   registerWorkspaceTools(deps);
   registerCatalogueTools(deps);
+  registerTestPromptTool(deps);
   registerResources(server, app, logger);
   return server;
 }

@@ -5,6 +5,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMemoryEventBus } from "../../src/events/bus.js";
 import { startMcpHttpServer } from "../../src/mcp/http.js";
+import { TOOL_NAMES } from "../../src/mcp/server.js";
 import { createTempApp } from "../helpers/temp-app.js";
 import { type McpTestServer, startMcpTestServer } from "./harness.js";
 import { INITIALIZE_BODY, MCP_HEADERS, rawRequest } from "./raw-http.js";
@@ -56,7 +57,7 @@ describe("MCP HTTP authentication", () => {
   it("lets the SDK client in with the MCP token", async () => {
     const client = await t.connect({ token: MCP_TOKEN });
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(21);
+    expect(tools).toHaveLength(TOOL_NAMES.length);
     expect((await init({ Authorization: `Bearer ${MCP_TOKEN}` })).status).toBe(200);
   });
 

@@ -212,6 +212,7 @@ describe("MCP tools over Streamable HTTP", () => {
       ["sync_workspace", { language: ["not", "a", "string"] }],
       ["strategies", { verbose: true }],
       ["analyze", { prompt: 12 }],
+      ["test_prompt", { original: "a", optimized: "b", samples: 0 }],
     ];
     const covered = new Set(invalid.map(([name]) => name));
     expect([...covered].sort()).toEqual([...TOOL_NAMES].sort());

@@ -12,6 +12,7 @@ import { createMemoryEventBus } from "../../src/events/bus.js";
 import type { McpActivity } from "../../src/events/mcp-activity.js";
 import { createMcpActivityRoutes } from "../../src/mcp/activity-routes.js";
 import { resolveInternalSecret } from "../../src/mcp/activity-webhook.js";
+import { TOOL_NAMES } from "../../src/mcp/server.js";
 import { type RunningServer, startServer } from "../../src/server/serve.js";
 import { runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp-app.js";
@@ -66,7 +67,7 @@ describe("promptforge mcp (stdio)", () => {
 
   it("serves the tools and resources, with logs on stderr and only JSON-RPC on stdout", async () => {
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(21);
+    expect(tools).toHaveLength(TOOL_NAMES.length);
     const progress: number[] = [];
     const record = structured(
       await client.callTool({ name: "optimize", arguments: { prompt: PROMPT } }, undefined, {
