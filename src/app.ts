@@ -23,6 +23,7 @@ import { createPromptTestService } from "./usecases/prompt-tests.js";
 import { createTestCaseService } from "./usecases/prompt-tests-cases.js";
 import { retryOptimization } from "./usecases/retry-optimization.js";
 import { createStageService } from "./usecases/stages.js";
+import { createWorkspaceHub } from "./usecases/workspace-hub.js";
 
 export interface AppOptions {
   logger?: Logger;
@@ -121,7 +122,15 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       getStoredKey: (provider) => credentials.reveal(provider),
     },
   });
-  const deps: UseCaseDeps = { store, providers, runs, logger, batchConcurrency: config.batchConcurrency };
+  const hub = await createWorkspaceHub({ store, cipher, config: config.workspace, logger });
+  const deps: UseCaseDeps = {
+    store,
+    providers,
+    runs,
+    logger,
+    batchConcurrency: config.batchConcurrency,
+    workspaces: hub.workspaces,
+  };
   const startedAt = Date.now();
   // Several instances share their rate limits (and replay caches, events) through Redis.
   const redis: RedisConnection | null = config.redisUrl
@@ -153,6 +162,10 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     promptTests,
     testCases: createTestCaseService({ store, tests: promptTestRows }),
     credentials,
+    /** The workspace hub: GitHub connection, workspace links and their sync events. */
+    github: hub.github,
+    workspaces: hub.workspaces,
+    workspaceEvents: hub.events,
     audit: store.audit,
     internalSecret,
     /** This process's id among the instances sharing the database. */
@@ -178,6 +191,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       // Let aborted pipelines settle their records before the database closes.
       for (let i = 0; i < 50 && runs.size > 0; i++) await new Promise((r) => setTimeout(r, 10));
       await promptTests.close();
+      await hub.workspaces.close();
       await lease.stop();
       await redis?.close();
       await store.close();

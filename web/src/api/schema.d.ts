@@ -685,6 +685,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify an output against the constraints of its prompt
+         * @description Extracts the verifiable constraints of the prompt (inline `prompt`, or the optimized — or with `prompt_version: "original"` the original — prompt of a stored optimization) and checks the output against each: `follows` is true, false, or null when a constraint is not mechanically checkable (`detail` says why). Semantics are IFEval's strict ones where the kinds are shared; languages are detected offline. Nothing is stored and no provider is called, so only the general API rate limit (`RATE_LIMIT_RPM`) applies, not the optimize family's.
+         */
+        post: operations["verifyOutput"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/status": {
         parameters: {
             query?: never;
@@ -1194,6 +1214,17 @@ export interface components {
             warnings: {
                 code: string;
                 message: string;
+                score?: number;
+                model_score?: number | null;
+                pattern_score?: number;
+                evidence?: {
+                    signal: string;
+                    pattern: string;
+                    span: {
+                        start: number;
+                        end: number;
+                    };
+                }[];
             }[];
             iterations: number;
             engine: string;
@@ -1308,6 +1339,17 @@ export interface components {
             warnings: {
                 code: string;
                 message: string;
+                score?: number;
+                model_score?: number | null;
+                pattern_score?: number;
+                evidence?: {
+                    signal: string;
+                    pattern: string;
+                    span: {
+                        start: number;
+                        end: number;
+                    };
+                }[];
             }[];
             engine: string;
         };
@@ -1317,6 +1359,17 @@ export interface components {
             warnings: {
                 code: string;
                 message: string;
+                score?: number;
+                model_score?: number | null;
+                pattern_score?: number;
+                evidence?: {
+                    signal: string;
+                    pattern: string;
+                    span: {
+                        start: number;
+                        end: number;
+                    };
+                }[];
             }[];
             engine: string;
         };
@@ -1327,6 +1380,17 @@ export interface components {
             warnings: {
                 code: string;
                 message: string;
+                score?: number;
+                model_score?: number | null;
+                pattern_score?: number;
+                evidence?: {
+                    signal: string;
+                    pattern: string;
+                    span: {
+                        start: number;
+                        end: number;
+                    };
+                }[];
             }[];
             engine: string;
         };
@@ -1342,6 +1406,17 @@ export interface components {
             warnings: {
                 code: string;
                 message: string;
+                score?: number;
+                model_score?: number | null;
+                pattern_score?: number;
+                evidence?: {
+                    signal: string;
+                    pattern: string;
+                    span: {
+                        start: number;
+                        end: number;
+                    };
+                }[];
             }[];
             engine: string;
         };
@@ -1746,6 +1821,44 @@ export interface components {
             format: "jsonl" | "yaml";
             content: string;
             cases: number;
+        };
+        /** @description One verdict per constraint of the prompt, with the prompt the spans point into */
+        VerifyResult: {
+            prompt: string;
+            /**
+             * @description Where the prompt came from.
+             * @enum {string}
+             */
+            source: "request" | "optimized" | "original";
+            optimization_id: string | null;
+            passed: boolean;
+            summary: {
+                total: number;
+                followed: number;
+                failed: number;
+                unchecked: number;
+            };
+            verdicts: components["schemas"]["Verdict"][];
+        };
+        /** @description Whether the output follows one constraint of the prompt, and what was measured */
+        Verdict: {
+            /** @description The constraint kind (PRODUCT.md 3.2). */
+            kind: ("length.words" | "length.sentences" | "length.paragraphs" | "length.items" | "format.json" | "format.bullets" | "format.sections" | "format.title" | "format.highlights" | "format.table" | "format.code" | "case.lower" | "case.upper" | "case.capital_words" | "punctuation.no_commas" | "keywords.include" | "keywords.exclude" | "keywords.frequency" | "keywords.letter_frequency" | "startend.end_phrase" | "startend.start_phrase" | "startend.quotation" | "language.response" | "content.placeholders" | "content.postscript" | "combination.repeat_prompt" | "combination.two_responses" | "custom") | string;
+            /** @description The constraint's verbatim span of the prompt. */
+            text: string;
+            /** @description true = followed, false = not, null = not mechanically checkable. */
+            follows: boolean | null;
+            /** @description What was measured, or why it could not be checked. */
+            detail: string;
+            /** @description Offsets of `text` in the verified prompt (`prompt` of the result). */
+            span?: {
+                start: number;
+                end: number;
+            };
+            /** @description The constraint's parameters. */
+            params: {
+                [key: string]: string | number | boolean | string[];
+            };
         };
         AuthStatus: {
             /** @description Whether the API needs a token (AUTH_TOKEN is set) */
@@ -6533,6 +6646,133 @@ export interface operations {
                 content?: never;
             };
             /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused: a cross-site request (`forbidden`): `Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` other than this server's loopback origins and `PUBLIC_URL`; or the `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict (`conflict`, `stale`, `project_archived`, `not_running`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A request body whose Content-Type is not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    verifyOutput: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The prompt whose constraints the output must follow. */
+                    prompt?: string;
+                    /** @description Instead of `prompt`: a stored optimization whose prompt is used. */
+                    optimization_id?: string;
+                    /**
+                     * @description With `optimization_id`: verify against its "optimized" prompt (default) or the "original" one.
+                     * @enum {string}
+                     */
+                    prompt_version?: "optimized" | "original";
+                    /** @description The model's output to check (may be empty). */
+                    output: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The verdicts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifyResult"];
+                };
+            };
+            /** @description The JSON body is malformed or empty (`invalid_json`) */
             400: {
                 headers: {
                     [name: string]: unknown;
