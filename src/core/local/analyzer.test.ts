@@ -83,6 +83,7 @@ describe("analyzePrompt on the everyday corpus", () => {
     expect(analyze("ev-21").constraints[0].params).toMatchObject({ count: 10 });
     expect(analyze("ev-31").constraints.find((c) => c.kind === "language.response")?.params).toEqual({
       language: "Spanish",
+      code: "es",
     });
     expect(analyze("ev-34").constraints).toMatchObject([
       { kind: "format.bullets", text: "exactly 3 bullet points", params: { count: 3, relation: "exactly" } },

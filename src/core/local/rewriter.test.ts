@@ -88,8 +88,9 @@ describe("rewritePrompt", () => {
   it("keeps a placeholder and notes that it must be filled", () => {
     const { result } = optimize(everyday.get("ev-07")!);
     expect(result.optimized_prompt).toContain("{{invoice_text}}");
-    expect(result.notes).toContain("Replace {{invoice_text}}");
-    expect(result.optimized_prompt).toContain('"names"');
+    expect(result.notes).toContain("{{invoice_text}} stay for the application to fill");
+    // A template gets no output format its author did not ask for.
+    expect(result.optimized_prompt).not.toContain('"names"');
   });
 
   it("fences pasted code without changing it", () => {

@@ -31,6 +31,7 @@ import { personaFor, personaLabel } from "./rewriter-personas.js";
 import { addUnique, type Draft, emptyDraft, renderDraft } from "./rewriter-render.js";
 import { rulesFor, successFor } from "./rewriter-rules.js";
 import { detectSubject, type Subject } from "./rewriter-subject.js";
+import { rewriteTemplate } from "./rewriter-template.js";
 import { splitTask } from "./rewriter-text.js";
 
 export interface RewriteRequest {
@@ -365,6 +366,17 @@ function emptyPromptResult(): Optimization {
 export function rewritePrompt(req: RewriteRequest): Optimization {
   const prompt = req.prompt.trim();
   if (prompt.length === 0) return emptyPromptResult();
+  // Application templates ({var} / {{var}} placeholders) are kept callable: their own path.
+  const template = rewriteTemplate(req.prompt, req.analysis);
+  if (template !== null) {
+    const { optimization } = template;
+    if (req.previous && req.previous.optimized_prompt === optimization.optimized_prompt)
+      return {
+        ...optimization,
+        notes: `${optimization.notes} No further deterministic improvement was possible.`.trim(),
+      };
+    return optimization;
+  }
   const iteration = Math.max(1, req.iteration ?? 1);
   const features = detectFeatures(prompt, req.analysis);
   const long = prompt.length > LONG_PROMPT_CHARS;
