@@ -144,7 +144,7 @@ describe("the OpenAPI document", () => {
     const ops = operations(await documentOf(plain));
     const exempt = ops.filter(({ method, path }) => EXEMPT.has(`${method} ${path}`));
     expect(exempt.map(({ method, path }) => `${method} ${path}`).sort()).toEqual(
-      ["GET /api/auth/status", "GET /api/health", "POST /api/auth/session"].sort(),
+      ["GET /api/auth/status", "GET /api/github/callback", "GET /api/health", "POST /api/auth/session"].sort(),
     );
     for (const { method, path, op } of ops) {
       const label = `${method} ${path}`;
