@@ -11,6 +11,8 @@ export const POSTGRES_SUITES = [
   "src/usecases/**/*.test.ts",
   "test/http/**/*.test.ts",
   "test/scale/**/*.test.ts",
+  "test/workspace/github-oauth.test.ts",
+  "test/workspace/workspace-sync.test.ts",
 ];
 const SQLITE_ONLY = ["src/store/search-sqlite.test.ts", "src/store/store.test.ts"];
 
