@@ -14,6 +14,7 @@ import { registerMcp } from "./commands/mcp.js";
 import { registerOptimize } from "./commands/optimize.js";
 import { registerServe } from "./commands/serve.js";
 import { registerStrategies } from "./commands/strategies.js";
+import { registerTest } from "./commands/test.js";
 import { describeError, type Io, processIo } from "./io.js";
 
 export interface CliContext {
@@ -36,6 +37,7 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride();
   registerOptimize(program, ctx);
   registerAnalyze(program, ctx);
+  registerTest(program, ctx);
   registerBatch(program, ctx);
   registerHistory(program, ctx);
   registerStrategies(program, ctx);

@@ -89,3 +89,27 @@ export function toYaml(cases: readonly TestCase[]): string {
 export function serialiseTestFile(cases: readonly TestCase[], format: TestFileFormat): string {
   return format === "jsonl" ? toJsonl(cases) : toYaml(cases);
 }
+
+/** A test file with its prompts: promptfoo's `prompts:` (two entries: baseline, candidate) beside `tests:`. */
+export interface TestConfig {
+  /** Prompt texts or `file://path` references, as written; empty when the file names none. */
+  prompts: string[];
+  cases: TestCase[];
+}
+
+/** Reads a JSONL case file or a YAML test file (optionally with `prompts:`). */
+export function parseTestConfig(text: string): TestConfig {
+  if (text.trimStart().startsWith("{")) return { prompts: [], cases: parseJsonl(text) };
+  const cases = parseYamlTests(text);
+  const doc = parseYaml(text, { customTags: [], maxAliasCount: 100, logLevel: "error" }) as { prompts?: unknown };
+  const prompts = Array.isArray(doc) ? [] : doc?.prompts;
+  if (prompts === undefined) return { prompts: [], cases };
+  if (
+    !Array.isArray(prompts) ||
+    prompts.length !== 2 ||
+    prompts.some((p) => typeof p !== "string" || p.trim() === "")
+  ) {
+    throw invalid("`prompts:` must list exactly two prompts (the original, then the optimized): text or file://path.");
+  }
+  return { prompts: prompts as string[], cases };
+}

@@ -78,3 +78,16 @@ describe("test files", () => {
     expect(() => parseYamlTests("tests:\n  - vars: !!js/function 'function(){}'")).toThrow();
   });
 });
+
+describe("parseTestConfig", () => {
+  it("reads promptfoo's prompts: beside tests:, and JSONL without prompts", async () => {
+    const { parseTestConfig } = await import("./files.js");
+    const config = parseTestConfig(
+      "prompts:\n  - file://a.txt\n  - 'Answer {{q}} in lowercase'\ntests:\n  - vars: {q: hi}\n",
+    );
+    expect(config.prompts).toEqual(["file://a.txt", "Answer {{q}} in lowercase"]);
+    expect(config.cases).toHaveLength(1);
+    expect(parseTestConfig('{"vars":{"q":"x"}}\n').prompts).toEqual([]);
+    expect(() => parseTestConfig("prompts: [one]\ntests:\n  - vars: {}\n")).toThrow(/exactly two prompts/);
+  });
+});
