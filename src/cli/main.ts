@@ -15,6 +15,8 @@ import { registerOptimize } from "./commands/optimize.js";
 import { registerServe } from "./commands/serve.js";
 import { registerStrategies } from "./commands/strategies.js";
 import { registerTest } from "./commands/test.js";
+import { registerTransfer } from "./commands/transfer.js";
+import { registerVerify } from "./commands/verify.js";
 import { describeError, type Io, processIo } from "./io.js";
 
 export interface CliContext {
@@ -38,6 +40,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerOptimize(program, ctx);
   registerAnalyze(program, ctx);
   registerTest(program, ctx);
+  registerVerify(program, ctx);
   registerBatch(program, ctx);
   registerHistory(program, ctx);
   registerStrategies(program, ctx);
@@ -45,6 +48,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDoctor(program, ctx);
   registerServe(program, ctx);
   registerMcp(program, ctx);
+  registerTransfer(program, ctx);
   registerGitHub(program, ctx);
   return program;
 }

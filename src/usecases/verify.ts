@@ -5,7 +5,7 @@ import { z } from "zod";
 import { AppError } from "../core/errors.js";
 import { CONSTRAINT_KINDS, SpanSchema } from "../core/pipeline/schemas.js";
 import { summarize, verifyPromptOutput } from "../core/verify/index.js";
-import type { UseCaseDeps } from "./context.js";
+import type { Store } from "../store/index.js";
 import { PromptTextSchema } from "./schemas.js";
 import { parseInput } from "./validate.js";
 
@@ -72,12 +72,18 @@ export const VerifyResultSchema = z.object({
 });
 export type VerifyResult = z.infer<typeof VerifyResultSchema>;
 
+/** The store is needed only to look up `optimization_id`; the CLI verifies inline prompts without one. */
+export interface VerifyDeps {
+  store?: Pick<Store, "optimizations">;
+}
+
 async function promptOf(
-  deps: Pick<UseCaseDeps, "store">,
+  deps: VerifyDeps,
   input: VerifyRequest,
 ): Promise<Pick<VerifyResult, "prompt" | "source" | "optimization_id">> {
   if (input.prompt !== undefined) return { prompt: input.prompt, source: "request", optimization_id: null };
   const id = input.optimization_id as string;
+  if (deps.store === undefined) throw new AppError("validation_error", "stored optimizations are not available here");
   const record = await deps.store.optimizations.get(id);
   if (!record) throw new AppError("not_found", `Optimization ${id} does not exist.`);
   if ((input.prompt_version ?? "optimized") === "original") {
@@ -92,7 +98,7 @@ async function promptOf(
   return { prompt: record.optimized_prompt, source: "optimized", optimization_id: id };
 }
 
-export async function verifyOutputUseCase(deps: Pick<UseCaseDeps, "store">, raw: unknown): Promise<VerifyResult> {
+export async function verifyOutputUseCase(deps: VerifyDeps, raw: unknown): Promise<VerifyResult> {
   const input = parseInput(VerifyRequestSchema, raw);
   const source = await promptOf(deps, input);
   const { verdicts } = verifyPromptOutput(source.prompt, input.output);
