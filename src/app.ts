@@ -23,6 +23,7 @@ import { createPromptTestService } from "./usecases/prompt-tests.js";
 import { createTestCaseService } from "./usecases/prompt-tests-cases.js";
 import { retryOptimization } from "./usecases/retry-optimization.js";
 import { createStageService } from "./usecases/stages.js";
+import { createTransferService } from "./usecases/transfer.js";
 import { createWorkspaceHub } from "./usecases/workspace-hub.js";
 
 export interface AppOptions {
@@ -170,6 +171,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     internalSecret,
     /** This process's id among the instances sharing the database. */
     instanceId,
+    /** Export/import of the whole installation (promptforge export / import). */
+    transfer: createTransferService({ store, cipher }),
     /** The shared rate-limit store (Redis) when REDIS_URL is set; else each server keeps its own. */
     rateLimitStore,
     /** Liveness of the database (one indexed read) and, when configured, of Redis (one PING). */
