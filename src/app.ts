@@ -9,6 +9,7 @@ import { STRATEGY_CATALOGUE } from "./core/strategies/catalogue.js";
 import { createRedisConnection, type RedisConnection } from "./events/redis.js";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/registry.js";
 import type { FieldCipher } from "./security/crypto.js";
+import { assertDataDirUsable, explainDatabaseOpenFailure } from "./security/data-dir.js";
 import { RedisRateLimitStore } from "./security/rate-limit-redis.js";
 import { openStore, type Store } from "./store/index.js";
 import { PromptTestRepository } from "./store/prompt-tests.js";
@@ -61,6 +62,8 @@ export function createLogger(config: Pick<Config, "logLevel">, destination: 1 | 
 
 export async function createApp(config: Config, options: AppOptions = {}) {
   const logger = options.logger ?? createLogger(config, options.logDestination ?? 2);
+  // A read-only or full DATA_DIR, or a locked database, stops the start with a sentence naming it.
+  if (!config.databaseUrl) assertDataDirUsable(config.dataDir);
   hardenDataDirectory(config.dataDir, logger);
   const instanceId = randomUUID();
   const store: Store = await openStore({
@@ -69,6 +72,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     poolSize: config.databasePoolSize,
     statementTimeoutMs: config.databaseStatementTimeoutMs,
     instanceId,
+  }).catch((error: unknown) => {
+    throw explainDatabaseOpenFailure(error, config.dataDir);
   });
   let cipher: FieldCipher;
   try {
@@ -123,7 +128,13 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       getStoredKey: (provider) => credentials.reveal(provider),
     },
   });
-  const hub = await createWorkspaceHub({ store, cipher, config: config.workspace, logger });
+  const hub = await createWorkspaceHub({
+    store,
+    cipher,
+    config: config.workspace,
+    logger,
+    sharedDatabase: config.databaseUrl !== undefined,
+  });
   const deps: UseCaseDeps = {
     store,
     providers,

@@ -136,7 +136,8 @@ export interface WorkspaceLink {
   sync_started_at: string | null;
   error: string | null;
   completeness: number | null;
-  context: Record<string, { value: unknown; source: string }> | null;
+  /** Per field: the value, the file(s) it came from and, for lists, each entry's file. */
+  context: Record<string, { value: unknown; source: string; sources?: string[] }> | null;
   tree: string[] | null;
   created_at: string;
   updated_at: string;
@@ -285,10 +286,13 @@ export class WorkspaceRepository {
       .execute();
   }
 
-  /** Syncs left running past their lease (a crashed process) end as errors; their context stays. */
-  async markInterrupted(): Promise<number> {
+  /**
+   * Syncs left running past `olderThanMs` (a crashed process; 0 when this is the only instance)
+   * end as errors; their context stays.
+   */
+  async markInterrupted(olderThanMs = SYNC_LEASE_MS): Promise<number> {
     const now = timestamp(this.ctx);
-    const cutoff = new Date(this.ctx.clock().getTime() - SYNC_LEASE_MS).toISOString();
+    const cutoff = new Date(this.ctx.clock().getTime() - olderThanMs + 1).toISOString();
     const result = await this.db
       .updateTable("workspace_link")
       .set({ sync_status: "error", error: "interrupted: the server stopped during the sync", updated_at: now })

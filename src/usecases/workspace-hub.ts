@@ -19,6 +19,8 @@ export interface WorkspaceHubDeps {
   /** The bus sync progress goes to; default an in-process one. */
   bus?: EventBus<WorkspaceEvent>;
   client?: GitHubClient;
+  /** Several instances share the database: a sync still "syncing" may be running elsewhere. */
+  sharedDatabase?: boolean;
 }
 
 export async function createWorkspaceHub(deps: WorkspaceHubDeps) {
@@ -49,7 +51,7 @@ export async function createWorkspaceHub(deps: WorkspaceHubDeps) {
     bus,
     logger: deps.logger,
   });
-  const interrupted = await links.markInterrupted();
+  const interrupted = await links.markInterrupted(deps.sharedDatabase ? undefined : 0);
   if (interrupted > 0) deps.logger.warn({ count: interrupted }, "marked workspace syncs left running as interrupted");
   return { github, workspaces, events: bus, client };
 }

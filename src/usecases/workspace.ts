@@ -109,7 +109,17 @@ function extractedFields(extracted: ExtractedContext): WorkspaceLink["context"] 
     const entry = extracted[field];
     if (!entry) continue;
     const value = fitField(field, entry.value);
-    if (value !== undefined) out[field] = { value, source: String(entry.source ?? "").slice(0, 500) };
+    if (value === undefined) continue;
+    out[field] = { value, source: String(entry.source ?? "").slice(0, 500) };
+    // Lists keep each entry's file; fitField drops blank entries, so only aligned lists are kept.
+    const perItem = (entry as { sources?: unknown }).sources;
+    if (
+      Array.isArray(value) &&
+      Array.isArray(perItem) &&
+      Array.isArray(entry.value) &&
+      perItem.length === entry.value.length
+    )
+      out[field].sources = perItem.slice(0, value.length).map((s) => String(s).slice(0, 500));
   }
   return out;
 }

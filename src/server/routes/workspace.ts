@@ -29,7 +29,11 @@ export const WorkspaceStatusSchema = z
     progress: z.object({ done: z.number().int(), total: z.number().int() }).nullable(),
   })
   .meta({ id: "WorkspaceLink" });
-const ExtractedFieldSchema = z.object({ value: z.union([z.string(), z.array(z.string())]), source: z.string() });
+const ExtractedFieldSchema = z.object({
+  value: z.union([z.string(), z.array(z.string())]),
+  source: z.string(),
+  sources: z.array(z.string()).optional().meta({ description: "For lists: the file each entry came from" }),
+});
 const WorkspaceDetail = WorkspaceStatusSchema.extend({
   context: z.record(z.string(), ExtractedFieldSchema),
   tree: z.array(z.string()),

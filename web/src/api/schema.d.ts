@@ -2059,6 +2059,8 @@ export interface components {
                 [key: string]: {
                     value: string | string[];
                     source: string;
+                    /** @description For lists: the file each entry came from */
+                    sources?: string[];
                 };
             };
             tree: string[];
