@@ -11,7 +11,13 @@ export default defineConfig({
   root: here,
   base: "/",
   plugins: [svelte({ compilerOptions: { runes: true } })],
-  resolve: { alias: { $core: path.resolve(here, "../src/core") } },
+  resolve: {
+    alias: [
+      { find: "$core", replacement: path.resolve(here, "../src/core") },
+      // The injection classifier's weights load lazily in the browser (src/lib/injection-model.svelte.ts).
+      { find: /^\.\/bundled-model\.js$/, replacement: path.resolve(here, "src/lib/injection-model-stub.ts") },
+    ],
+  },
   build: {
     outDir: process.env.WEB_OUT_DIR ? path.resolve(process.env.WEB_OUT_DIR) : path.resolve(here, "../dist/web"),
     emptyOutDir: true,

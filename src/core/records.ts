@@ -7,7 +7,23 @@ export const OPTIMIZATION_STATUSES = ["pending", "running", "completed", "error"
 export const OptimizationStatusSchema = z.enum(OPTIMIZATION_STATUSES);
 export type OptimizationStatus = z.infer<typeof OptimizationStatusSchema>;
 
-export const WarningSchema = z.object({ code: z.string(), message: z.string() });
+export const WarningSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  // prompt_injection warnings: the detector's scores and evidence (what fired where, offsets into the sanitised prompt)
+  score: z.number().optional(),
+  model_score: z.number().nullable().optional(),
+  pattern_score: z.number().optional(),
+  evidence: z
+    .array(
+      z.object({
+        signal: z.string(),
+        pattern: z.string(),
+        span: z.object({ start: z.number().int(), end: z.number().int() }),
+      }),
+    )
+    .optional(),
+});
 export type Warning = z.infer<typeof WarningSchema>;
 
 export const TokenUsageSchema = z.object({

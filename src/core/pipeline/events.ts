@@ -8,6 +8,12 @@ export type StageName = (typeof STAGES)[number];
 export interface WarningPayload {
   code: string;
   message: string;
+  /** prompt_injection only: the detector's score (0–1, flagged at 0.5), the classifier's and the patterns'. */
+  score?: number;
+  model_score?: number | null;
+  pattern_score?: number;
+  /** prompt_injection only: what fired where (offsets into the sanitised prompt). */
+  evidence?: Array<{ signal: string; pattern: string; span: { start: number; end: number } }>;
 }
 
 export type PipelineEvent =

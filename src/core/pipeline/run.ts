@@ -87,6 +87,10 @@ export function preparePrompt(raw: string): { prompt: string; warnings: WarningP
     warnings.push({
       code: "prompt_injection",
       message: `The prompt looks like a prompt-injection attempt (${signals || "combined signals"}); it was processed anyway.`,
+      score: injection.score,
+      model_score: injection.model_score,
+      pattern_score: injection.pattern_score,
+      evidence: injection.findings.map((f) => ({ signal: f.code, pattern: f.signal, span: { ...f.span } })),
     });
   }
   return { prompt: text, warnings };

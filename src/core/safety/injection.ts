@@ -8,6 +8,9 @@
  * input, so hostile inputs cannot cause catastrophic backtracking.
  */
 import type { Span } from "../pipeline/schemas.js";
+import { bundledModel } from "./bundled-model.js";
+import { denseFeatures } from "./features.js";
+import { type InjectionModel, modelScore } from "./model.js";
 import { type Normalized, normalizeText, rot13, type Token } from "./normalize.js";
 import { type ClassTable, classesOf, compilePattern, createClassTable, type Pattern } from "./patterns.js";
 
@@ -16,13 +19,20 @@ export interface InjectionFinding {
   code: string;
   message: string;
   span: Span;
+  /** What fired: the token pattern (e.g. `@override ~4 @instr`), the built-in check, or `classifier vN`. */
+  signal: string;
 }
 
 export interface InjectionResult {
   /** True when the text is judged a likely injection attempt (warn-only). */
   flagged: boolean;
-  /** 0–1 confidence. */
+  /** 0–1 confidence, flagged at 0.5: the larger of the classifier's and the patterns' score. */
   score: number;
+  /** Noisy-OR of the pattern signals. */
+  pattern_score: number;
+  /** The trained classifier's score, calibrated so its cross-validated threshold is 0.5; null without a model. */
+  model_score: number | null;
+  /** Pattern evidence (one per code) and the classifier's strongest span; only when flagged. */
   findings: InjectionFinding[];
 }
 
@@ -44,6 +54,7 @@ export const INJECTION_CODES = {
   "deceptive-content": "Asks for promotional, false or misleading content in the response.",
   "output-obfuscation": "Asks for the response to be encoded, encrypted, reversed or disguised.",
   obfuscation: "Trigger phrases were disguised (spacing, leetspeak, homoglyphs, ROT13 or base64).",
+  classifier: "The trained classifier scores this passage as a likely injection.",
 } as const;
 
 export type InjectionCode = keyof typeof INJECTION_CODES;
@@ -365,7 +376,7 @@ const TLDS = new Set(
   ),
 );
 
-interface Hit {
+export interface Hit {
   code: InjectionCode;
   weight: number;
   signal: number;
@@ -473,6 +484,8 @@ function scanTokens(eng: Engine, toks: Token[], cls: number[][], only: Set<Injec
       const end = matchAt(c.pat, toks, cls, i, c.def.cross === true);
       if (end < 0) continue;
       if (c.def.neg && negated(eng, toks, cls, i)) continue;
+      // A header label ("EMAIL_FROM:", "Email:") is not a request to send anything.
+      if (c.def.code === "exfiltration" && (toks[i].next === "_" || toks[i].next === ":")) continue;
       let obf = false;
       let third = false;
       for (let k = i; k <= end; k++) {
@@ -627,9 +640,42 @@ function decodeBase64(s: string): string | null {
 /** Above this length the extra decoding passes are skipped (the main pass always runs). */
 const DECODE_PASS_LIMIT = 20_000;
 
+/** The model in use: the bundled weights (Node), or whatever {@link setInjectionModel} installed (the browser). */
+let activeModel: InjectionModel | null = bundledModel;
+
+/** Installs (or, with `null`, removes) the trained classifier; detection falls back to the patterns alone. */
+export function setInjectionModel(model: InjectionModel | null): void {
+  activeModel = model;
+  last = undefined;
+}
+
+export function getInjectionModel(): InjectionModel | null {
+  return activeModel;
+}
+
 /** The detection itself, always computed afresh (timing tests and benchmarks measure this). */
-export function scanInjection(text: string): InjectionResult {
-  return combine(collectHits(text), text.length);
+export function scanInjection(text: string, model: InjectionModel | null = activeModel): InjectionResult {
+  const pass = patternPass(text);
+  const patternResult = patternDecision(pass);
+  if (!model) return patternResult;
+  const m = modelScore(model, pass.norm, pass.dense);
+  const modelScoreRounded = Math.round(m.score * 1000) / 1000;
+  // Either detector flags on its own: the classifier's threshold was chosen by cross-validation for this rule.
+  const score = Math.max(modelScoreRounded, pass.summary.score);
+  const flagged = score >= INJECTION_THRESHOLD;
+  if (!flagged)
+    return { flagged, score, pattern_score: pass.summary.score, model_score: modelScoreRounded, findings: [] };
+  const findings = pass.summary.findings.slice();
+  if (modelScoreRounded >= INJECTION_THRESHOLD && m.span) {
+    findings.push({
+      code: "classifier",
+      message: `${INJECTION_CODES.classifier.slice(0, -1)} (score ${modelScoreRounded.toFixed(2)}).`,
+      span: clampSpan(m.span, text.length),
+      signal: `classifier v${model.version}`,
+    });
+  }
+  findings.sort((x, y) => x.span.start - y.span.start || x.code.localeCompare(y.code));
+  return { flagged, score, pattern_score: pass.summary.score, model_score: modelScoreRounded, findings };
 }
 
 // The pipeline checks a prompt once for its warning and the analyzer again for its diagnostic:
@@ -649,16 +695,51 @@ export function detectInjection(text: string): InjectionResult {
 
 /** Every raw signal hit, with the pattern that produced it (diagnostics, tuning and tests). */
 export function explainInjection(text: string): Array<{ code: string; weight: number; pattern: string; span: Span }> {
-  const eng = getEngine();
   return collectHits(text).map((h) => ({
     code: h.code,
     weight: h.weight,
-    pattern: h.signal >= 0 ? eng.compiled[h.signal].def.src : `builtin#${h.signal}`,
+    pattern: signalName(h.signal),
     span: clampSpan(h.span, text.length),
   }));
 }
 
+/** Human-readable name of a signal: its pattern source, or which built-in check fired. */
+function signalName(signal: number): string {
+  if (signal >= 0) return getEngine().compiled[signal].def.src;
+  if (signal === -100) return "role label at a line start";
+  if (signal === -101) return "upper-case DAN";
+  if (signal === -102) return "markdown image with a query string";
+  if (signal === -103) return '"new instructions:" heading';
+  const marker = MARKERS[-1 - signal];
+  return marker ? `marker ${marker.lit}` : `builtin#${signal}`;
+}
+
+/** What the pattern pass produced for a text, plus the classifier's dense features (training reuses this). */
+export interface PatternPass {
+  norm: Normalized;
+  summary: PatternSummary;
+  dense: Float64Array;
+}
+
+export function patternPass(text: string): PatternPass {
+  const { hits, norm } = collectPatternHits(text);
+  const summary = summarize(hits, text.length);
+  const dense = denseFeatures(summary.perCode, summary.score, summary.score >= INJECTION_THRESHOLD, text.length, norm);
+  return { norm, summary, dense };
+}
+
+function patternDecision(pass: PatternPass): InjectionResult {
+  const { score, findings } = pass.summary;
+  const flagged = score >= INJECTION_THRESHOLD;
+  return { flagged, score, pattern_score: score, model_score: null, findings: flagged ? findings : [] };
+}
+
 function collectHits(text: string): Hit[] {
+  return collectPatternHits(text).hits;
+}
+
+/** The pattern pass: every raw hit plus the normalised text it ran over (the model's features reuse it). */
+export function collectPatternHits(text: string): { hits: Hit[]; norm: Normalized } {
   const eng = getEngine();
   const hits: Hit[] = [];
   const memo = new Map<string, number[]>();
@@ -686,10 +767,18 @@ function collectHits(text: string): Hit[] {
       for (const h of dh) hits.push({ ...h, span: snip.span, obf: true });
     }
   }
-  return hits;
+  return { hits, norm };
 }
 
-function combine(hits: Hit[], textLength: number): InjectionResult {
+interface PatternSummary {
+  score: number;
+  /** Capped evidence per code (0–1). */
+  perCode: Map<string, number>;
+  /** One finding per code (its first hit), sorted by position. */
+  findings: InjectionFinding[];
+}
+
+function summarize(hits: Hit[], textLength: number): PatternSummary {
   // Each distinct signal counts once (its first hit); per-code noisy-OR, capped; then noisy-OR across codes.
   const seen = new Set<number>();
   const perCode = new Map<InjectionCode, { p: number; first: Hit }>();
@@ -705,16 +794,17 @@ function combine(hits: Hit[], textLength: number): InjectionResult {
   if (obfuscated) perCode.set("obfuscation", { p: 1 - 0.35, first: { ...obfuscated, code: "obfuscation" } });
   let notInjected = 1;
   const findings: InjectionFinding[] = [];
+  const evidence = new Map<string, number>();
   for (const [code, v] of perCode) {
     const w = Math.min(CODE_CAP[code] ?? 0.95, 1 - v.p);
+    evidence.set(code, w);
     notInjected *= 1 - w;
     const span = clampSpan(v.first.span, textLength);
-    findings.push({ code, message: INJECTION_CODES[code], span });
+    findings.push({ code, message: INJECTION_CODES[code], span, signal: signalName(v.first.signal) });
   }
   const score = Math.round((1 - notInjected) * 1000) / 1000;
-  const flagged = score >= INJECTION_THRESHOLD;
   findings.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
-  return { flagged, score, findings: flagged ? findings : [] };
+  return { score, perCode: evidence, findings };
 }
 
 function clampSpan(s: Span, n: number): Span {
