@@ -13,6 +13,7 @@ import {
 import { conflictDiagnostics } from "./conflicts.js";
 import { quote } from "./prompt-text.js";
 import { referenceDiagnostics } from "./references.js";
+import { templateDiagnostics } from "./template-diagnostics.js";
 import { vaguenessDiagnostics } from "./vagueness.js";
 
 const MAX_PLACEHOLDER_DIAGNOSTICS = 20;
@@ -232,6 +233,7 @@ export function diagnose(facts: AnalysisFacts): Diagnostic[] {
     ...conflictDiagnostics(facts),
     ...placeholderDiagnostics(facts),
     ...injectionDiagnostics(facts),
+    ...templateDiagnostics(facts.pt.raw, facts.constraints),
   ];
   return all
     .map((d, i) => ({ d, i }))

@@ -54,6 +54,14 @@ export const DIAGNOSTIC_CODES = {
   DANGLING_REFERENCE: "PF-DANGLING",
   INJECTION: "PF-INJECTION",
   EMPTY: "PF-EMPTY",
+  /** Application templates: `{name}` and `{{name}}` mixed. */
+  TEMPLATE_MIXED: "PF-TEMPLATE-MIXED",
+  /** Application templates: a completion cue ("Answer:") that is not the last line. */
+  TEMPLATE_CUE: "PF-TEMPLATE-CUE",
+  /** Application templates: the output contract conflicts with another instruction. */
+  TEMPLATE_CONTRACT: "PF-TEMPLATE-CONTRACT",
+  /** Application templates: a long input variable inline, without delimiters. */
+  TEMPLATE_DELIMIT: "PF-TEMPLATE-DELIMIT",
 } as const;
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[keyof typeof DIAGNOSTIC_CODES];
 
