@@ -52,7 +52,7 @@ describe("promptforge verify", () => {
     expect(r.stdout.split("\n")).toEqual([
       `${prompt}:1:33: ok: 7 words, wanted less than 12 [length.words] "less than 12 words"`,
       `${prompt}:2:1: ok: no commas [punctuation.no_commas] "Do not use any commas"`,
-      `${prompt}:3:1: ok: ends with "fresh daily." [startend.end_phrase] "End with \\"Fresh daily.\\""`,
+      `${prompt}:3:1: ok: ends with "Fresh daily." [startend.end_phrase] "End with \\"Fresh daily.\\""`,
       "3 constraints: 3 followed, 0 failed, 0 not checkable",
       "",
     ]);

@@ -47,7 +47,7 @@ describe("POST /api/verify", () => {
     expect(res.body.passed).toBe(false);
     expect(res.body.summary).toEqual({ total: 3, followed: 1, failed: 2, unchecked: 0 });
     expect(res.body.verdicts[1]).toMatchObject({ follows: false, detail: "2 commas" });
-    expect(res.body.verdicts[2].detail).toMatch(/wanted "stay hydrated\."/);
+    expect(res.body.verdicts[2].detail).toBe('ends with "Cold, light, and sturdy.", wanted "Stay hydrated."');
   });
 
   it("accepts an empty output and a prompt without constraints", async () => {

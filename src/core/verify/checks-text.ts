@@ -112,14 +112,24 @@ function bare(output: string): string {
     .toLowerCase();
 }
 
+/** The last words of the output, about `length` characters, cut at a word start. */
+function tail(output: string, length: number): string {
+  const s = output.trim();
+  if (s.length <= length) return s;
+  const cut = s.slice(-length);
+  const space = cut.indexOf(" ");
+  return `…${space >= 0 && space < cut.length - 1 ? cut.slice(space + 1) : cut}`;
+}
+
 export const checkEndPhrase: Check = (c, output) => {
-  const phrase = strParam(c, "phrase").trim().toLowerCase();
+  const given = strParam(c, "phrase").trim();
+  const phrase = given.toLowerCase();
   const text = bare(output);
   return text.endsWith(phrase)
-    ? { follows: true, detail: `ends with ${quote(phrase)}` }
+    ? { follows: true, detail: `ends with ${quote(given)}` }
     : {
         follows: false,
-        detail: `ends with ${quote(text.slice(-Math.max(phrase.length, 20)))}, wanted ${quote(phrase)}`,
+        detail: `ends with ${quote(tail(output, Math.max(phrase.length + 10, 24)))}, wanted ${quote(given)}`,
       };
 };
 
