@@ -1,4 +1,4 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import { postgresProject } from "./test/helpers/pg-project.js";
 
 const base = {
@@ -18,6 +18,8 @@ export default defineConfig({
           ...base,
           name: "sqlite",
           include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          // Fixture repositories (test/fixtures/repos) are data for the workspace extractor, not tests.
+          exclude: [...configDefaults.exclude, "test/fixtures/**"],
           globalSetup: ["./test/e2e/global-setup.ts"],
         },
       },
