@@ -99,7 +99,8 @@ function cleanListing(files: RepoFile[]): RepoFile[] {
   for (const f of Array.isArray(files) ? files : []) {
     if (!f || typeof f.path !== "string" || !f.path || f.path.includes("\u0000")) continue;
     const path = f.path.replace(/^\.\//, "");
-    if (path.startsWith("/") || path.split("/").some((p) => p === ".." || p === "" || p === ".")) continue;
+    // Absolute, empty segments, "." or ".." anywhere: not a path inside the repository.
+    if (/^\/|\/\/|\/$|(^|\/)\.\.?(\/|$)/.test(path)) continue;
     const size = typeof f.size === "number" && Number.isFinite(f.size) && f.size >= 0 ? f.size : 0;
     if (!seen.has(path)) seen.set(path, { path, size });
   }
@@ -107,11 +108,17 @@ function cleanListing(files: RepoFile[]): RepoFile[] {
 }
 
 function treeSnapshot(files: RepoFile[]): string[] {
-  const depth = (p: string) => p.split("/").length;
+  // `files` is sorted by path already: a stable sort by depth keeps that order within a depth.
+  const depth = (p: string) => {
+    let n = 0;
+    for (let i = p.indexOf("/"); i >= 0; i = p.indexOf("/", i + 1)) n++;
+    return n;
+  };
   return files
-    .map((f) => f.path)
-    .sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : 1))
+    .map((f) => ({ path: f.path, depth: depth(f.path) }))
+    .sort((a, b) => a.depth - b.depth)
     .slice(0, TREE_LIMIT)
+    .map((e) => e.path)
     .sort((a, b) => (a < b ? -1 : 1));
 }
 

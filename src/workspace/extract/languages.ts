@@ -89,9 +89,13 @@ export const VENDORED_DIRS = new Set([
 
 const GENERATED = /(\.min\.(js|css)|\.map|\.d\.ts|\.pb\.go|_pb2\.py|\.generated\.\w+)$/i;
 
+// A vendored directory, or a hidden one other than .github, anywhere before the last segment.
+const VENDORED_RE = new RegExp(
+  `(^|/)(${[...VENDORED_DIRS].map((d) => d.replace(/\./g, "\\.")).join("|")}|\\.(?!github/)[^/]*)/`,
+);
+
 export function isVendored(path: string): boolean {
-  const parts = path.split("/");
-  return parts.slice(0, -1).some((p) => VENDORED_DIRS.has(p) || (p.startsWith(".") && p !== ".github"));
+  return VENDORED_RE.test(path);
 }
 
 export function languageOf(path: string): string | undefined {

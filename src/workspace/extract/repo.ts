@@ -23,12 +23,29 @@ export class Repo {
   private readonly texts = new Map<string, string | null>();
   private readonly parsed = new Map<string, unknown>();
 
+  /** Directory ("" for the root) → the paths directly inside it. */
+  private readonly entries = new Map<string, Set<string>>();
+
   constructor(files: RepoFile[]) {
     this.files = files;
     for (const f of files) {
       this.sizes.set(f.path, f.size);
-      const parts = f.path.split("/");
-      for (let i = 1; i < parts.length; i++) this.dirs.add(parts.slice(0, i).join("/"));
+      // Walk the path's slashes once: each prefix is a directory holding the next segment.
+      let parent = "";
+      for (let from = 0; ; ) {
+        const i = f.path.indexOf("/", from);
+        const child = i < 0 ? f.path : f.path.slice(0, i);
+        let set = this.entries.get(parent);
+        if (!set) {
+          set = new Set();
+          this.entries.set(parent, set);
+        }
+        set.add(child);
+        if (i < 0) break;
+        this.dirs.add(child);
+        parent = child;
+        from = i + 1;
+      }
     }
   }
 
@@ -43,14 +60,7 @@ export class Repo {
 
   /** Paths directly inside `dir` ("" for the root). */
   children(dir: string): string[] {
-    const prefix = dir ? `${dir}/` : "";
-    const out = new Set<string>();
-    for (const f of this.files) {
-      if (!f.path.startsWith(prefix)) continue;
-      const rest = f.path.slice(prefix.length);
-      out.add(prefix + rest.split("/")[0]);
-    }
-    return [...out].sort();
+    return [...(this.entries.get(dir) ?? [])].sort();
   }
 
   /** Reads the given paths through the source (once each), honouring the caps and the signal. */
