@@ -1,5 +1,6 @@
 // The Hono application: middleware (request id, access log, body limit, 405), every route module,
 // the OpenAPI document and one error mapping. Transport only; all behaviour lives in the App facade.
+import path from "node:path";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
@@ -23,6 +24,7 @@ import { registerWorkspaceRoutes } from "./routes/workspace.js";
 import { createWebUi } from "./routes/web.js";
 import { applySecurity, type SecurityContext, type SecurityOptions } from "./security.js";
 import { SseRegistry } from "./sse.js";
+import { databaseFileGuard } from "./storage-faults.js";
 
 export interface HttpAppOptions {
   /** SSE heartbeat interval in ms; default 15 000. */
@@ -60,6 +62,7 @@ export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
     mcpState: options.mcpState ?? (() => "not started"),
     mcpPort: options.mcpPort ?? (() => null),
     flushAudit: async () => {},
+    databaseFile: app.config.databaseUrl ? null : databaseFileGuard(path.join(app.config.dataDir, "promptforge.db")),
   };
   const http = new OpenAPIHono();
   const logger = app.logger;
@@ -106,6 +109,13 @@ export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
     }
     return limitBody(c, next);
   });
+  // A database file deleted under the running server would swallow every later write: refuse them.
+  http.use("/api/*", (c, next) => {
+    const fault = c.req.method === "GET" || c.req.method === "HEAD" ? null : deps.databaseFile?.check();
+    if (!fault) return next();
+    app.logger.error({ code: fault.code }, "database file missing; write refused");
+    return Promise.resolve(c.json({ error: { code: fault.code, message: fault.message } }, fault.status));
+  });
 
   registerMetaRoutes(http, deps);
   registerOptimizeRoutes(http, deps);
@@ -124,6 +134,6 @@ export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
 
   const webUi = createWebUi(app.config.webDir);
   http.notFound((c) => webUi(c) ?? notFoundHandler(c));
-  http.onError(onErrorHandler(logger));
+  http.onError(onErrorHandler(logger, { dataDir: app.config.dataDir }));
   return { http, streams, security };
 }

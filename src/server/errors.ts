@@ -7,6 +7,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import { isAppError } from "../core/errors.js";
+import { storageFault } from "./storage-faults.js";
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -63,7 +64,16 @@ const HTTP_EXCEPTION_CODES: Record<number, string> = {
 };
 
 /** Maps any thrown value to a JSON error response; logs what the client must not see. */
-export function errorResponse(c: Context, err: unknown, logger: Logger): Response {
+export function errorResponse(c: Context, err: unknown, logger: Logger, options: { dataDir?: string } = {}): Response {
+  const internal =
+    !(err instanceof HttpError || err instanceof HTTPException) && (!isAppError(err) || err.code === "internal_error");
+  const fault = internal
+    ? (storageFault(err, options.dataDir) ?? storageFault((err as { cause?: unknown }).cause, options.dataDir))
+    : null;
+  if (fault) {
+    logger.error({ err, code: fault.code, method: c.req.method, path: c.req.path }, "storage failure");
+    return c.json(errorBody(fault.code, fault.message), fault.status, fault.headers);
+  }
   if (isAppError(err)) {
     if (err.status >= 500) logger.error({ err, code: err.code, path: c.req.path }, "request failed");
     const message = err.code === "internal_error" ? "Internal server error." : err.message;
@@ -87,8 +97,8 @@ export function errorResponse(c: Context, err: unknown, logger: Logger): Respons
   return c.json(errorBody("internal_error", "Internal server error."), 500);
 }
 
-export function onErrorHandler(logger: Logger): ErrorHandler {
-  return (err, c) => errorResponse(c, err, logger);
+export function onErrorHandler(logger: Logger, options: { dataDir?: string } = {}): ErrorHandler {
+  return (err, c) => errorResponse(c, err, logger, options);
 }
 
 export const notFoundHandler: NotFoundHandler = (c) =>

@@ -1,6 +1,7 @@
 // What every route module receives: the application facade and the server's streaming settings.
 import type { App } from "../app.js";
 import type { SseRegistry } from "./sse.js";
+import type { StorageFault } from "./storage-faults.js";
 
 export interface HttpDeps {
   app: App;
@@ -16,4 +17,6 @@ export interface HttpDeps {
   mcpPort: () => number | null;
   /** Writes the audit events still waiting in memory, so a read of the audit log sees them. */
   flushAudit: () => Promise<void>;
+  /** Whether the SQLite file is still the one opened at start (null with PostgreSQL). */
+  databaseFile: { check(): StorageFault | null } | null;
 }

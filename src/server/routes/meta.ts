@@ -59,7 +59,9 @@ export function registerMetaRoutes(http: OpenAPIHono, deps: HttpDeps): void {
   let probe: HealthProbe | null = null;
   let probing: Promise<HealthProbe> | null = null;
   const runProbe = async (): Promise<HealthProbe> => {
-    const { database, redis } = await app.health();
+    const { database: probed, redis } = await app.health();
+    // A deleted database file still answers reads (the old inode): the file itself is checked too.
+    const database = deps.databaseFile?.check() ? ("error" as const) : probed;
     const engine = await app.deps.providers.defaultEngine();
     return { at: Date.now(), database, redis, engine };
   };
