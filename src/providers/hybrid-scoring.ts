@@ -64,5 +64,6 @@ export function blendValidation(args: { local: Validation; llm: LlmValidation; o
     verdict,
     divergence,
     preserved: local.preserved,
+    ...(local.length_ratio !== undefined ? { length_ratio: local.length_ratio } : {}),
   };
 }

@@ -353,6 +353,44 @@ function notesFor(b: Build, req: RewriteRequest, long: boolean): string {
   return notes.join(" ");
 }
 
+const HEADING_LINE_RE = /^#{1,3} \S/gm;
+
+/** A prompt that already has sections (two or more Markdown headings) is improved, not re-wrapped. */
+function isStructured(prompt: string): boolean {
+  HEADING_LINE_RE.lastIndex = 0;
+  let n = 0;
+  while (n < 2 && HEADING_LINE_RE.exec(prompt.length > 20_000 ? prompt.slice(0, 20_000) : prompt)) n++;
+  // "## Task\n…" (a rewrite of ours with a single section) counts too.
+  return n >= 2 || (n === 1 && /^#{1,3} \S/.test(prompt));
+}
+
+/**
+ * Light touch for an already-structured prompt: its text stays as written; only a missing role
+ * (first) and a missing output format (last) are added, so a second pass changes nothing.
+ */
+function lightTouch(req: RewriteRequest, prompt: string, features: PromptFeatures): Optimization {
+  const codes = new Set(req.analysis.weaknesses.map((w) => w.code));
+  const subject = detectSubject(prompt, req.analysis);
+  const changes: string[] = [];
+  let text = prompt;
+  if (codes.has("PF-ROLE") && !features.hasPersona && !codes.has("PF-INJECTION")) {
+    const role = personaFor(subject);
+    text = `${role}\n\n${text}`;
+    changes.push(`Added a persona: ${personaLabel(role)}`);
+  }
+  if (codes.has("PF-FORMAT") && !features.hasFormat && !codes.has("PF-INJECTION")) {
+    const format = outputFormatFor(subject, { constraints: req.analysis.constraints });
+    text = `${text}\n\n## Output format\n${format.join("\n")}`;
+    changes.push(`Added an Output format section (${summarise(format[0])})`);
+  }
+  if (changes.length === 0) changes.push("Already structured: kept the prompt as written");
+  const notes =
+    req.previous && req.previous.optimized_prompt === text
+      ? "No further deterministic improvement was possible."
+      : "Already-structured prompt: improved in place, not re-wrapped.";
+  return { optimized_prompt: text, framework_applied: req.strategy.strategy, changes_made: changes, notes };
+}
+
 function emptyPromptResult(): Optimization {
   return {
     optimized_prompt:
@@ -380,6 +418,7 @@ export function rewritePrompt(req: RewriteRequest): Optimization {
   const iteration = Math.max(1, req.iteration ?? 1);
   const features = detectFeatures(prompt, req.analysis);
   const long = prompt.length > LONG_PROMPT_CHARS;
+  if (isStructured(prompt)) return lightTouch(req, prompt, features);
 
   let b = build(req, prompt, features, iteration, true);
   let text = renderDraft(b.draft, req.strategy.strategy);

@@ -211,5 +211,12 @@ export function validateRewrite(req: ValidateRequest): Validation {
     is_improvement: decideImprovement(overall, better),
     verdict,
     preserved: report.preserved,
+    length_ratio: lengthRatio(req.original, req.optimized),
   };
+}
+
+/** Optimized length over original length, two decimals (the original trimmed; never divides by 0). */
+export function lengthRatio(original: string, optimized: string): number {
+  const base = Math.max(1, original.trim().length);
+  return Math.round((optimized.trim().length / base) * 100) / 100;
 }

@@ -188,6 +188,8 @@ export const ValidationSchema = z.object({
   /** Per dimension: true where a model score and the local score differ by more than 2.5. */
   divergence: z.record(z.string(), z.boolean()).optional(),
   preserved: PreservedSchema,
+  /** Characters of the optimized prompt per character of the original (1.0 = same length). */
+  length_ratio: z.number().min(0).optional(),
 });
 export type Validation = z.infer<typeof ValidationSchema>;
 

@@ -1325,6 +1325,7 @@ export interface components {
                     total: number;
                 };
             };
+            length_ratio?: number;
         };
         /** @description Which layer each resolved codebase-context field came from */
         ContextSources: {
