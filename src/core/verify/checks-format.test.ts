@@ -53,7 +53,7 @@ describe("format.sections", () => {
   it("splits on the marker word and a number (IFEval multiple_sections, at least)", () => {
     const marked = c("format.sections", { marker: "SECTION X", count: 2, relation: "at least" });
     expect(one(marked, "SECTION 1\nIntro\nSECTION 2\nBody\nSECTION 3\nEnd").follows).toBe(true);
-    expect(one(marked, "SECTION 1\nAll in one").detail).toBe('1 sections marked "SECTION N", wanted at least 2');
+    expect(one(marked, "SECTION 1\nAll in one").detail).toBe('1 section marked "SECTION N", wanted at least 2');
     expect(one(marked, "Section 1\nSection 2").follows).toBe(false);
   });
   it("counts Markdown headings when no marker is given", () => {

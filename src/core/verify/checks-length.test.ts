@@ -81,7 +81,7 @@ describe("length.paragraphs", () => {
     expect(one(divided, "***\nFirst.\n***\nSecond.\n***\nThird.\n***").follows).toBe(true);
     expect(one(divided, "First.\n\nSecond.\n\nThird.")).toMatchObject({
       follows: false,
-      detail: "1 paragraphs separated by ***, wanted exactly 3",
+      detail: "1 paragraph separated by ***, wanted exactly 3",
     });
   });
   it("fails an empty paragraph between two dividers", () => {

@@ -15,7 +15,7 @@ describe("case.lower and case.upper", () => {
     expect(one(c("case.lower"), "all lower, 42 times!").follows).toBe(true);
     expect(one(c("case.lower"), "not Quite")).toMatchObject({
       follows: false,
-      detail: '1 upper-case letters, first "Q"',
+      detail: '1 upper-case letter, first "Q"',
     });
     expect(one(c("case.upper"), "ALL CAPS 42").follows).toBe(true);
     expect(one(c("case.upper"), "ALMOST aLL").follows).toBe(false);
@@ -51,7 +51,7 @@ describe("case.capital_words", () => {
 describe("punctuation.no_commas", () => {
   it("fails any ASCII, full-width or ideographic comma", () => {
     expect(one(c("punctuation.no_commas", { scope: "commas" }), "No commas here.").follows).toBe(true);
-    expect(one(c("punctuation.no_commas", { scope: "commas" }), "One, two").detail).toBe("1 commas");
+    expect(one(c("punctuation.no_commas", { scope: "commas" }), "One, two").detail).toBe("1 comma");
     expect(one(c("punctuation.no_commas", { scope: "commas" }), "你好，世界、朋友").detail).toBe("2 commas");
     expect(one(c("punctuation.no_commas", { scope: "commas" }), "").follows).toBe(true);
   });
@@ -116,7 +116,7 @@ describe("content", () => {
   it("placeholders: [square bracket] spans (IFEval)", () => {
     const two = c("content.placeholders", { style: "square brackets", count: 2, relation: "at least" });
     expect(one(two, "Dear [name], at [address].").follows).toBe(true);
-    expect(one(two, "Dear [name].").detail).toBe("1 placeholders in [square brackets], wanted at least 2");
+    expect(one(two, "Dear [name].").detail).toBe("1 placeholder in [square brackets], wanted at least 2");
     expect(one(c("content.placeholders", { style: "square brackets" }), "none").follows).toBe(false);
   });
   it("postscript: P.S. and P.P.S markers anywhere at a line, case-insensitive (IFEval)", () => {

@@ -99,7 +99,14 @@ export const checkLetterFrequency: Check = (c, output) => {
   const letter = strParam(c, "letter").toLowerCase();
   if ([...letter].length !== 1) throw new ParamProblem(`param "letter" is not one character: ${quote(letter)}`);
   let n = 0;
-  for (const ch of output.toLowerCase()) if (ch === letter) n++;
+  const lower = letter.charCodeAt(0);
+  if (letter.length === 1 && lower >= 97 && lower <= 122) {
+    // ASCII letters: compare char codes, no lower-cased copy of the output.
+    for (let i = 0; i < output.length; i++) {
+      const c = output.charCodeAt(i);
+      if (c === lower || c === lower - 32) n++;
+    }
+  } else for (const ch of output.toLowerCase()) if (ch === letter) n++;
   return countOutcome(n, `times the letter ${quote(letter)}`, countParam(c));
 };
 

@@ -74,12 +74,14 @@ describe("verifyOutput", () => {
       { kind: "content.postscript", text: "t", params: { marker: "P.S." } },
       { kind: "case.capital_words", text: "t", params: { count: 5, relation: "less than" } },
     ];
-    verifyOutput(constraints, output);
-    const start = performance.now();
+    for (let i = 0; i < 5; i++) verifyOutput(constraints, output);
+    // CPU time, not wall time: the suite shares its cores; the bench measures the 5 ms budget.
+    const start = process.cpuUsage();
     const runs = 20;
     for (let i = 0; i < runs; i++) verifyOutput(constraints, output);
-    const perRun = (performance.now() - start) / runs;
-    expect(perRun).toBeLessThan(25); // the bench holds the 5 ms budget; this only catches blow-ups
+    const used = process.cpuUsage(start);
+    const perRun = (used.user + used.system) / 1000 / runs;
+    expect(perRun).toBeLessThan(50); // catches a quadratic blow-up, not a few milliseconds
   });
 });
 
@@ -99,7 +101,7 @@ describe("custom instructions", () => {
   });
   it("no whitespace", () => {
     expect(one("Use no whitespace in your answer.", "  hello-world  ").follows).toBe(true);
-    expect(one("Use no whitespace in your answer.", "hello world").detail).toBe("1 whitespace characters");
+    expect(one("Use no whitespace in your answer.", "hello world").detail).toBe("1 whitespace character");
   });
   it("every word wrapped in parentheses", () => {
     const rule = "Wrap every word in parentheses.";

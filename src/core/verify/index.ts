@@ -95,12 +95,21 @@ const CHECKS: Record<string, Check> = {
 /** The kinds this verifier can check (every extracted kind, plus `custom` where recognisable). */
 export const VERIFIABLE_KINDS: readonly string[] = Object.keys(CHECKS);
 
+const PLURAL_AFTER_ONE =
+  /\b1 ((?:[a-z-]+ )?)(words|sentences|paragraphs|points|items|sections|headings|times|placeholders|letters|marks|commas|characters|responses|digits|names|lines)\b/g;
+
+/** "1 words" → "1 word" in a detail (the checks count with one plural noun). */
+function singularAfterOne(detail: string): string {
+  return detail.replace(PLURAL_AFTER_ONE, (_, adjective: string, noun: string) => `1 ${adjective}${noun.slice(0, -1)}`);
+}
+
 function verifyOne(c: Constraint, output: string, ctx: CheckContext): Verdict {
   const base = { kind: c.kind, text: c.text, ...(c.span ? { span: c.span } : {}), params: c.params };
   const check = CHECKS[c.kind];
   if (check === undefined) return { ...base, follows: null, detail: `no check for kind "${c.kind}"` };
   try {
-    return { ...base, ...check(c, output, ctx) };
+    const outcome = check(c, output, ctx);
+    return { ...base, follows: outcome.follows, detail: singularAfterOne(outcome.detail) };
   } catch (e) {
     if (e instanceof ParamProblem) return { ...base, follows: null, detail: `cannot check: ${e.message}` };
     throw e;
