@@ -1,0 +1,232 @@
+// Two real `promptforge serve` processes on one PostgreSQL database and one Redis, as behind a
+// load balancer: what one writes the other reads and finds; the rate limit is one limit across
+// both; a SIGKILLed instance's running record is marked interrupted by the survivor only once the
+// dead one's lease has expired; Redis stopping gives clear 503s and the instances recover when it
+// returns, losing and duplicating nothing. Runs in the postgres test project.
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshPostgresDatabase, SHARED_SECRETS, TEST_DIALECT } from "../helpers/dialect.js";
+import { type RedisService, redisService, requireService } from "../helpers/services.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const HEARTBEAT_MS = 200;
+const TTL_MS = 1500;
+
+const onPostgres = TEST_DIALECT === "postgres";
+const redisAvailability = onPostgres ? await redisService() : null;
+const ready = onPostgres && redisAvailability !== null && requireService("Redis", redisAvailability);
+
+interface Instance {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+  exited: Promise<unknown>;
+}
+
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+
+async function serve(env: Record<string, string>): Promise<Instance> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pf-scale-"));
+  dirs.push(dataDir);
+  const child = spawn(process.execPath, ["--import", "tsx", "test/helpers/cli-entry.ts", "serve"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...SHARED_SECRETS,
+      DATA_DIR: dataDir,
+      HOST: "127.0.0.1",
+      PORT: "0",
+      MCP_PORT: "0",
+      LLM_PROVIDER: "local",
+      LOG_LEVEL: "info",
+      INSTANCE_HEARTBEAT_MS: String(HEARTBEAT_MS),
+      INSTANCE_TTL_MS: String(TTL_MS),
+      ...env,
+    },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  children.push(child);
+  let err = "";
+  child.stderr?.on("data", (d) => {
+    err += d;
+  });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = /listening on (http:\/\/\S+)/.exec(err);
+      if (match) {
+        clearInterval(timer);
+        resolve(match[1] as string);
+      }
+    }, 20);
+    exited.then(() => {
+      clearInterval(timer);
+      reject(new Error(`serve exited early: ${err}`));
+    });
+  });
+  return { child, url, stderr: () => err, exited };
+}
+
+async function json(base: string, method: string, pathname: string, body?: unknown) {
+  const res = await fetch(`${base}${pathname}`, {
+    method,
+    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {}
+  // biome-ignore lint/suspicious/noExplicitAny: the tests read response bodies structurally.
+  return { status: res.status, body: parsed as any, headers: res.headers };
+}
+
+async function optimize(base: string, prompt: string): Promise<string> {
+  const res = await fetch(`${base}/api/optimize`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ prompt }),
+  });
+  expect(res.status).toBe(200);
+  const id = res.headers.get("x-optimization-id") as string;
+  await res.text(); // the whole stream: the run is complete
+  return id;
+}
+
+async function stop(instance: Instance) {
+  if (instance.child.exitCode === null && instance.child.signalCode === null) instance.child.kill("SIGTERM");
+  await instance.exited;
+}
+
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!ready)("two instances on one PostgreSQL and one Redis", () => {
+  let redis: RedisService;
+  let databaseUrl: string;
+  let drop: () => Promise<void>;
+  let a: Instance;
+  let b: Instance;
+  const started: Instance[] = [];
+  beforeAll(async () => {
+    redis = redisAvailability?.service as RedisService;
+    const db = await freshPostgresDatabase();
+    databaseUrl = db.url;
+    drop = db.drop;
+  });
+  afterAll(async () => {
+    for (const i of started.splice(0)) await stop(i);
+    await drop?.();
+    await redis?.stop();
+  });
+
+  const pair = async (env: Record<string, string> = {}, envA: Record<string, string> = {}) => {
+    const common = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, ...env };
+    [a, b] = await Promise.all([serve({ ...common, ...envA }), serve(common)]);
+    started.push(a, b);
+  };
+
+  it("shares one rate limit: the 61st request across both instances gets 429", async () => {
+    await pair({ RATE_LIMIT_RPM: "60", RATE_LIMIT_OPTIMIZE_RPM: "10" });
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++)
+      statuses.push((await json(i % 2 === 0 ? a.url : b.url, "GET", "/api/strategies")).status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(60);
+    const refused = await json(b.url, "GET", "/api/strategies");
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(refused.headers.get("ratelimit-remaining")).toBe("0");
+    expect((await json(a.url, "GET", "/api/strategies")).status).toBe(429);
+    for (const i of started.splice(0)) await stop(i);
+    // The next instances count from zero.
+    const flush = new Redis(redis.url);
+    await flush.flushall();
+    flush.disconnect();
+    // A runs a slow engine (5 s a stage), so a run on it is still going when it is killed below.
+    await pair({ RATE_LIMIT_RPM: "1000000", RATE_LIMIT_OPTIMIZE_RPM: "1000000" }, { PF_TEST_ENGINE_DELAY_MS: "5000" });
+  }, 180_000);
+
+  it("reads and searches through A what was written through B", async () => {
+    const id = await optimize(b.url, "Summarize the zeppelin maintenance handbook for new hangar crews");
+    const got = await json(a.url, "GET", `/api/optimize/${id}`);
+    expect(got.status).toBe(200);
+    expect(got.body.status).toBe("completed");
+    const found = await json(a.url, "GET", "/api/history?search=zeppelin%20hangar");
+    expect(found.body.items.map((r: { id: string }) => r.id)).toEqual([id]);
+    const health = await json(a.url, "GET", "/api/health");
+    expect(health.body).toMatchObject({ status: "ok", database: "ok", redis: "ok" });
+  }, 60_000);
+
+  it.skipIf(!redisAvailability?.service?.owned)(
+    "answers 503 while Redis is down and recovers when it returns, losing and duplicating nothing",
+    async () => {
+      const before = await optimize(b.url, "Outline the lighthouse keeper training plan");
+      const total = (await json(b.url, "GET", "/api/history?per_page=1")).body.total;
+      await redis.stop();
+      // A request already on the wire as Redis dies may still complete; from then on every one is refused.
+      let down = await json(b.url, "GET", "/api/history");
+      for (let i = 0; i < 20 && down.status !== 503; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        down = await json(b.url, "GET", "/api/history");
+      }
+      expect(down.status).toBe(503);
+      expect(down.body.error.code).toBe("service_unavailable");
+      expect(down.body.error.message).toMatch(/Redis \(REDIS_URL\) is unreachable/);
+      expect((await json(b.url, "POST", "/api/optimize", { prompt: "never stored" })).status).toBe(503);
+      const health = await json(a.url, "GET", "/api/health");
+      expect(health.status).toBe(503);
+      expect(health.body).toMatchObject({ status: "degraded", redis: "error", database: "ok" });
+      await redis.start();
+      let status = 0;
+      for (let i = 0; i < 100 && status !== 200; i++) {
+        status = (await json(b.url, "GET", "/api/history?per_page=1")).status;
+        if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(status).toBe(200);
+      const after = await optimize(b.url, "Outline the lighthouse keeper safety drill");
+      const list = await json(a.url, "GET", "/api/history?per_page=100");
+      expect(list.body.total).toBe(total + 1);
+      const ids = list.body.items.map((r: { id: string }) => r.id);
+      expect(ids).toContain(before);
+      expect(ids).toContain(after);
+      expect(new Set(ids).size).toBe(ids.length);
+    },
+    60_000,
+  );
+  it("marks a SIGKILLed instance's running record interrupted only after its lease expires", async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${a.url}/api/optimize`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ prompt: "Draft the orbital debris briefing for the board" }),
+      signal: controller.signal,
+    });
+    const id = res.headers.get("x-optimization-id") as string;
+    expect((await json(b.url, "GET", `/api/optimize/${id}`)).body.status).toBe("running");
+    a.child.kill("SIGKILL");
+    await a.exited;
+    const killedAt = Date.now();
+    controller.abort();
+    // B heartbeats and sweeps every 200 ms, yet A's lease (1.5 s, renewed ≤ 200 ms before the kill)
+    // still holds: the run is not touched.
+    await new Promise((r) => setTimeout(r, TTL_MS - 2 * HEARTBEAT_MS - 300));
+    expect((await json(b.url, "GET", `/api/optimize/${id}`)).body.status).toBe("running");
+    let record: { status: string; error_message: string | null } = { status: "running", error_message: null };
+    while (Date.now() - killedAt < 10_000) {
+      record = (await json(b.url, "GET", `/api/optimize/${id}`)).body;
+      if (record.status !== "running") break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(record).toMatchObject({ status: "error", error_message: "interrupted" });
+    expect(Date.now() - killedAt).toBeGreaterThanOrEqual(TTL_MS - 2 * HEARTBEAT_MS);
+  }, 60_000);
+});
