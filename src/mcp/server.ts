@@ -1,4 +1,4 @@
-// Builds one PromptForge MCP server: 22 tools and 4 resources over the App facade, the same use
+// Builds one PromptForge MCP server: 23 tools and 4 resources over the App facade, the same use
 // cases REST calls. One instance serves one session (stdio process, or one Streamable HTTP session).
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Logger } from "pino";
@@ -14,6 +14,7 @@ import { registerHistoryTools } from "./tools/history.js";
 import { registerOptimizeTools } from "./tools/optimize.js";
 import { registerProjectTools } from "./tools/projects.js";
 import { registerTestPromptTool } from "./tools/test-prompt.js";
+import { registerVerifyTools } from "./tools/verify.js";
 import { registerWorkspaceTools } from "./tools/workspace.js";
 
 export const MCP_SERVER_VERSION = VERSION;
@@ -22,7 +23,8 @@ export const MCP_INSTRUCTIONS = [
   "PromptForge analyses, rewrites and scores prompts written for LLMs.",
   "Use `analyze` to lint a prompt (diagnostics, constraints) and `optimize` to rewrite it; results are stored in",
   "history (`list`, `search`, `get`) and can be grouped into projects. Push the open codebase's stack and",
-  "conventions with `sync_workspace` so rewrites are grounded in it. Warnings such as prompt_injection are",
+  "conventions with `sync_workspace` so rewrites are grounded in it. Check an answer against its prompt's",
+  "constraints with `verify_output` before replying. Warnings such as prompt_injection are",
   "returned with results: report them to the user.",
 ].join(" ");
 
@@ -60,6 +62,7 @@ export const TOOL_NAMES = [
   "strategies",
   "analyze",
   "test_prompt",
+  "verify_output",
 ] as const;
 
 export function createMcpServer(options: CreateMcpServerOptions): McpServer {
@@ -95,6 +98,7 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
   registerWorkspaceTools(deps);
   registerCatalogueTools(deps);
   registerTestPromptTool(deps);
+  registerVerifyTools(deps);
   registerResources(server, app, logger);
   return server;
 }

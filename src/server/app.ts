@@ -20,8 +20,9 @@ import { registerOptimizeRoutes } from "./routes/optimize.js";
 import { registerOrchestrateRoutes } from "./routes/orchestrate.js";
 import { registerProjectRoutes } from "./routes/projects.js";
 import { registerTestRoutes } from "./routes/tests.js";
-import { registerWorkspaceRoutes } from "./routes/workspace.js";
+import { registerVerifyRoutes } from "./routes/verify.js";
 import { createWebUi } from "./routes/web.js";
+import { registerWorkspaceRoutes } from "./routes/workspace.js";
 import { applySecurity, type SecurityContext, type SecurityOptions } from "./security.js";
 import { SseRegistry } from "./sse.js";
 import { databaseFileGuard } from "./storage-faults.js";
@@ -123,6 +124,7 @@ export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
   registerHistoryRoutes(http, deps);
   registerProjectRoutes(http, deps);
   registerTestRoutes(http, deps, security);
+  registerVerifyRoutes(http, deps);
   registerDocsRoutes(http, deps);
   registerAuthRoutes(http, deps, security.sessions);
   registerCredentialRoutes(http, deps);

@@ -213,6 +213,7 @@ describe("MCP tools over Streamable HTTP", () => {
       ["strategies", { verbose: true }],
       ["analyze", { prompt: 12 }],
       ["test_prompt", { original: "a", optimized: "b", samples: 0 }],
+      ["verify_output", { prompt: "Answer in one word.", output: 42 }],
     ];
     const covered = new Set(invalid.map(([name]) => name));
     expect([...covered].sort()).toEqual([...TOOL_NAMES].sort());
