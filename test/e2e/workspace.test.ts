@@ -224,11 +224,21 @@ describeBrowser("workspace view", () => {
     await repoRow.getByRole("button", { name: "Sync acme/notes-api" }).click();
     await expect.poll(() => repoRow.getByTestId("sync-status").textContent(), { timeout: 15_000 }).toBe("synced");
 
-    // The folder's context in the inspector.
+    // The folder's context in the inspector; the project's own profile wins over the workspace per field.
+    const profile = await server.api("PUT", `/api/projects/${projects.Weather}`, {
+      context_profile: { description: "Forecast service for the Acme apps (project profile)" },
+    });
+    expect(profile.status).toBe(200);
     await row.getByRole("button", { name: "Context of Weather" }).click();
     await page.getByRole("heading", { name: "Context of Weather" }).waitFor();
-    expect(await fieldRow(page, "framework").textContent()).toContain("FastAPI 0.110");
+    const framework = fieldRow(page, "framework");
+    expect(await framework.textContent()).toContain("FastAPI 0.110");
+    expect(await framework.textContent()).toContain("Workspace");
     expect(await fieldRow(page, "test_framework").textContent()).toContain("pytest 8.1");
+    const description = fieldRow(page, "description");
+    expect(await description.textContent()).toContain("Forecast service for the Acme apps (project profile)");
+    expect(await description.textContent()).toContain("Project profile");
+    expect(await description.textContent()).not.toContain("Workspace");
 
     // Unlink, confirmed.
     await tab(page, "Workspaces").click();
