@@ -1,5 +1,5 @@
 // `npm run bench`: every measurement as one JSON line (name, value, unit, budget where one exists).
-// Select groups with BENCH=local,constraints,search,injection,http,providers,web (default: all).
+// Select groups with BENCH=local,constraints,search,injection,http,providers,web,verify,scale (default: all).
 import { runHistorySearchBench } from "./history-search.js";
 import { runLocalEngineBench } from "./local-engine.js";
 import { emit, type Figure } from "./stats.js";
@@ -21,6 +21,8 @@ const groups: Group[] = [
   { name: "providers", run: async () => (await import("./providers.js")).runProviderBench() as Promise<Figure[]> },
   { name: "web", run: async () => (await import("./web.js")).runWebBench() },
   { name: "verify", run: async () => (await import("./verify.js")).runVerifyBench() },
+  { name: "scale", run: async () => (await import("./scale.js")).runScaleBench() },
+  { name: "verify", run: async () => (await import("./verify.js")).runPromptTestOverheadBench() },
 ];
 
 const selected = (process.env.BENCH ?? "")
