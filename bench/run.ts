@@ -19,6 +19,7 @@ const groups: Group[] = [
   { name: "http", run: async () => (await import("./http.js")).benchHistorySearch() },
   { name: "http", run: async () => (await import("./http.js")).benchStartup() },
   { name: "providers", run: async () => (await import("./providers.js")).runProviderBench() as Promise<Figure[]> },
+  { name: "soak", run: async () => (await import("./soak.js")).runSoakBench() },
   { name: "web", run: async () => (await import("./web.js")).runWebBench() },
   { name: "verify", run: async () => (await import("./verify.js")).runVerifyBench() },
   { name: "scale", run: async () => (await import("./scale.js")).runScaleBench() },

@@ -1,0 +1,257 @@
+// Load, soak and crash-restart figures (issue 12), on loopback only, each bounded in time:
+//  - autocannon for a fixed time on history search and on local optimizations (rate limits raised):
+//    zero errors, p50/p99;
+//  - 10 000 local optimizations through the API with RSS sampled: the slope per 1 000 after the
+//    warm-up, and the open handles before and after;
+//  - restart after `kill -9` to healthy with 100 000 records (the compiled CLI, as `npm start`).
+//
+//   BENCH=soak npm run bench
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import http from "node:http";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createApp } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+import { type RunningServer, startServer } from "../src/server/serve.js";
+import { seedSyntheticHistory } from "../src/store/index.js";
+import { type Figure, round } from "./stats.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const PROMPT =
+  "Write a product description for a waterproof hiking backpack aimed at weekend hikers. Keep it under 120 words.";
+
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+
+function benchConfig(dataDir: string) {
+  return loadConfig({
+    HOST: "127.0.0.1",
+    PORT: "0",
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "silent",
+    LLM_PROVIDER: "local",
+    RATE_LIMIT_RPM: "100000000",
+    RATE_LIMIT_OPTIMIZE_RPM: "100000000",
+  });
+}
+
+async function withServer<T>(fn: (server: RunningServer, dataDir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "pf-bench-soak-"));
+  const server = await startServer({ config: benchConfig(dir) });
+  try {
+    return await fn(server, dir);
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function loadFigure(name: string, r: AutocannonResult, seconds: number): Figure {
+  const errors = r.errors + r.non2xx + r.timeouts;
+  return {
+    name: `load.${name}.errors`,
+    value: errors,
+    unit: "requests",
+    budget: "= 0",
+    within_budget: errors === 0,
+    requests_per_s: round(r.requests.average, 0),
+    p50_ms: r.latency.p50,
+    p99_ms: r.latency.p99,
+    connections: 10,
+    seconds,
+  };
+}
+
+export async function benchLoad(seconds = 10): Promise<Figure[]> {
+  return withServer(async (server) => {
+    await seedSyntheticHistory(server.app.deps.store, 10_000);
+    const search = await autocannon({
+      url: `${server.url}/api/history?search=${encodeURIComponent("customer churn")}`,
+      connections: 10,
+      duration: seconds,
+      workers: 1,
+    });
+    const optimize = await autocannon({
+      url: `${server.url}/api/optimize`,
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({ prompt: PROMPT }),
+      connections: 10,
+      duration: seconds,
+      workers: 1,
+    });
+    return [loadFigure("history_search_10k", search, seconds), loadFigure("optimize_local", optimize, seconds)];
+  });
+}
+
+function post(url: URL, agent: http.Agent, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** Least-squares slope of y over x. */
+function slope(points: Array<[number, number]>): number {
+  const n = points.length;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
+export async function benchSoak(runs = 10_000, warmUp = 2_000): Promise<Figure[]> {
+  return withServer(async (server) => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+    const url = new URL("/api/optimize", server.url);
+    const samples: Array<[number, number]> = [];
+    const handlesBefore = process.getActiveResourcesInfo().length;
+    let failed = 0;
+    const started = performance.now();
+    try {
+      for (let i = 0; i < runs; i += 4) {
+        const statuses = await Promise.all(
+          [0, 1, 2, 3].map((k) => post(url, agent, JSON.stringify({ prompt: `${PROMPT} Variant ${i + k}.` }))),
+        );
+        failed += statuses.filter((s) => s !== 200).length;
+        if (i % 200 === 0) samples.push([i, process.memoryUsage().rss / 1024 / 1024]);
+      }
+    } finally {
+      agent.destroy();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    const handlesAfter = process.getActiveResourcesInfo().length;
+    const after = samples.filter(([i]) => i >= warmUp);
+    const perThousand = slope(after) * 1000;
+    return [
+      {
+        name: "soak.optimize_local.rss_slope_per_1000",
+        value: round(perThousand, 2),
+        unit: "MB",
+        budget: "< 1",
+        within_budget: perThousand < 1,
+        runs,
+        warm_up_runs: warmUp,
+        failed_runs: failed,
+        rss_first_mb: round(samples[0]?.[1] ?? Number.NaN, 1),
+        rss_last_mb: round(samples.at(-1)?.[1] ?? Number.NaN, 1),
+        seconds: round((performance.now() - started) / 1000, 1),
+      },
+      {
+        name: "soak.open_handles_growth",
+        value: handlesAfter - handlesBefore,
+        unit: "handles",
+        budget: "<= 0",
+        within_budget: handlesAfter - handlesBefore <= 0,
+        before: handlesBefore,
+        after: handlesAfter,
+      },
+    ];
+  });
+}
+
+async function waitHealthy(port: number, child: ChildProcess, deadlineMs: number): Promise<void> {
+  const deadline = performance.now() + deadlineMs;
+  for (;;) {
+    if (performance.now() > deadline) throw new Error("server did not become healthy in time");
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`)
+      .then((r) => r.status === 200)
+      .catch(() => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** `promptforge serve` from dist/ (run `npm run build` first, as `npm start` needs). */
+export async function benchRestartAfterKill(records = 100_000, runs = 3): Promise<Figure[]> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "pf-bench-restart-"));
+  try {
+    const app = await createApp(benchConfig(dir));
+    await seedSyntheticHistory(app.deps.store, records);
+    await app.close();
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const port = 20_000 + Math.floor(Math.random() * 20_000);
+      const env = {
+        ...process.env,
+        DATA_DIR: dir,
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        MCP_PORT: "0",
+        LOG_LEVEL: "warn",
+        LLM_PROVIDER: "local",
+      };
+      const first = spawn(process.execPath, [path.join(ROOT, "bin/promptforge.js"), "serve"], {
+        cwd: ROOT,
+        env,
+        stdio: "ignore",
+      });
+      await waitHealthy(port, first, 60_000);
+      const gone = new Promise((r) => first.once("exit", r));
+      first.kill("SIGKILL");
+      await gone;
+      const started = performance.now();
+      const second = spawn(process.execPath, [path.join(ROOT, "bin/promptforge.js"), "serve"], {
+        cwd: ROOT,
+        env,
+        stdio: "ignore",
+      });
+      try {
+        await waitHealthy(port, second, 60_000);
+        times.push(performance.now() - started);
+      } finally {
+        const exited = new Promise((r) => second.once("exit", r));
+        second.kill("SIGTERM");
+        await exited;
+      }
+    }
+    const best = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)] ?? Number.NaN;
+    return [
+      {
+        name: "crash.restart_after_kill9_to_healthy_100k.median",
+        value: round(best, 0),
+        unit: "ms",
+        budget: "< 2000",
+        within_budget: best < 2000,
+        records,
+        runs,
+        entry: "dist",
+      },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function runSoakBench(): Promise<Figure[]> {
+  return [...(await benchLoad()), ...(await benchSoak()), ...(await benchRestartAfterKill())];
+}
