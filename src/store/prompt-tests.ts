@@ -639,7 +639,18 @@ export class PromptTestRepository {
     return rows.map(toJudgment);
   }
 
-  async updateOutput(id: string, patch: OutputPatch): Promise<void> {
+  /** Writes an output; `calls` made for it are added to the run's count in the same transaction. */
+  async updateOutput(id: string, patch: OutputPatch, calls?: { runId: string; calls: number }): Promise<void> {
+    if (calls && calls.calls > 0) {
+      await this.db.transaction().execute(async (trx) => {
+        await new PromptTestRepository(trx, { clock: this.clock, newId: this.newId }).updateOutput(id, patch);
+        await new PromptTestRepository(trx, { clock: this.clock, newId: this.newId }).addCalls(
+          calls.runId,
+          calls.calls,
+        );
+      });
+      return;
+    }
     await this.db
       .updateTable("prompt_test_output")
       .set({
@@ -659,7 +670,17 @@ export class PromptTestRepository {
       .execute();
   }
 
-  async updateJudgment(id: string, patch: JudgmentPatch): Promise<void> {
+  async updateJudgment(id: string, patch: JudgmentPatch, calls?: { runId: string; calls: number }): Promise<void> {
+    if (calls && calls.calls > 0) {
+      await this.db.transaction().execute(async (trx) => {
+        await new PromptTestRepository(trx, { clock: this.clock, newId: this.newId }).updateJudgment(id, patch);
+        await new PromptTestRepository(trx, { clock: this.clock, newId: this.newId }).addCalls(
+          calls.runId,
+          calls.calls,
+        );
+      });
+      return;
+    }
     await this.db
       .updateTable("prompt_test_judgment")
       .set({
@@ -676,7 +697,7 @@ export class PromptTestRepository {
       .execute();
   }
 
-  /** Counts provider calls; returns the new total. */
+  /** Adds provider calls to the run's count. */
   async addCalls(runId: string, calls: number): Promise<void> {
     await this.db
       .updateTable("prompt_test_run")

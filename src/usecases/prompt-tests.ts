@@ -10,7 +10,7 @@ import { extractConstraints } from "../core/local/constraints.js";
 import type { Constraint } from "../core/pipeline/schemas.js";
 import { checkAssertions, evaluateAssertions } from "../core/prompt-tests/assertions.js";
 import { candidateScore, JudgeReplySchema, judgeMessages, judgeOrders, judgePass } from "../core/prompt-tests/judge.js";
-import { renderPrompt } from "../core/prompt-tests/render.js";
+import { compileTemplate } from "../core/prompt-tests/render.js";
 import type { TestCase } from "../core/prompt-tests/schema.js";
 import { estimateCalls, type SummaryJudgment, type SummaryOutput, summariseRun } from "../core/prompt-tests/summary.js";
 import { verifyOutput } from "../core/verify/index.js";
@@ -140,32 +140,61 @@ interface Sources {
 const safeMessage = (error: unknown) =>
   isAppError(error) ? error.message : "The call failed in an internal step; details are in the server log.";
 
+/**
+ * A task of the pool: makes its provider call, then may hand back the rest of its work (checking and
+ * storing the output). The slot is freed as soon as the call returns, so the next call is already on
+ * its way while the previous output is verified and written.
+ */
+type PoolTask = () => Promise<(() => Promise<void>) | undefined>;
+
 /** Bounded pool over a queue that may grow while it runs (judgments join when their pair is ready). */
-async function runPool(concurrency: number, queue: Array<() => Promise<void>>, signal: AbortSignal): Promise<void> {
+async function runPool(concurrency: number, queue: PoolTask[], signal: AbortSignal): Promise<void> {
   let active = 0;
+  let finishing = 0;
   let failure: unknown;
+  const fail = (error: unknown) => {
+    if (!isAbortError(error) && !signal.aborted) failure ??= error;
+  };
   await new Promise<void>((resolve) => {
+    const idle = () => active === 0 && finishing === 0;
     const pump = () => {
       if (failure !== undefined || signal.aborted) {
-        if (active === 0) resolve();
+        if (idle()) resolve();
         return;
       }
       while (active < concurrency && queue.length > 0) {
-        const task = queue.shift() as () => Promise<void>;
+        const task = queue.shift() as PoolTask;
         active++;
         task().then(
-          () => {
+          (rest) => {
             active--;
+            if (rest) {
+              finishing++;
+              // After the next call has been started by pump() below.
+              setImmediate(() => {
+                rest().then(
+                  () => {
+                    finishing--;
+                    pump();
+                  },
+                  (error: unknown) => {
+                    finishing--;
+                    fail(error);
+                    pump();
+                  },
+                );
+              });
+            }
             pump();
           },
           (error: unknown) => {
             active--;
-            if (!isAbortError(error) && !signal.aborted) failure ??= error;
+            fail(error);
             pump();
           },
         );
       }
-      if (active === 0 && queue.length === 0) resolve();
+      if (idle() && queue.length === 0) resolve();
     };
     signal.addEventListener("abort", pump, { once: true });
     pump();
@@ -278,11 +307,13 @@ export function createPromptTestService(deps: PromptTestDeps) {
 
   /** Every case rendered for both prompts: a missing var is refused before any call. */
   function renderAll(cases: TestCase[], promptA: string, promptB: string, labels: [string, string]) {
+    const a = compileTemplate(promptA);
+    const b = compileTemplate(promptB);
     return cases.map((c, i) => {
       checkAssertions(c.assert);
       return {
-        a: renderPrompt(promptA, c.vars, { caseLabel: `case ${i + 1}`, promptLabel: `the ${labels[0]} prompt` }),
-        b: renderPrompt(promptB, c.vars, { caseLabel: `case ${i + 1}`, promptLabel: `the ${labels[1]} prompt` }),
+        a: a.render(c.vars, { caseLabel: `case ${i + 1}`, promptLabel: `the ${labels[0]} prompt` }),
+        b: b.render(c.vars, { caseLabel: `case ${i + 1}`, promptLabel: `the ${labels[1]} prompt` }),
       };
     });
   }
@@ -312,6 +343,7 @@ export function createPromptTestService(deps: PromptTestDeps) {
     options: PromptTestRunOptions,
     controller: AbortController,
     bus: EventBus<TestRunEvent>,
+    prepared?: Array<{ a: string; b: string }>,
   ): Promise<TestRunRecord> {
     const emit = (event: TestRunEvent) => {
       void bus.publish(event);
@@ -319,7 +351,7 @@ export function createPromptTestService(deps: PromptTestDeps) {
     };
     const signal = controller.signal;
     const cases = run.cases as TestCase[];
-    const rendered = renderAll(cases, run.prompt_a, run.prompt_b, [run.label_a, run.label_b]);
+    const rendered = prepared ?? renderAll(cases, run.prompt_a, run.prompt_b, [run.label_a, run.label_b]);
     const constraints: Record<"a" | "b", Constraint[]> = {
       a: extractConstraints(run.prompt_a),
       b: extractConstraints(run.prompt_b),
@@ -354,6 +386,7 @@ export function createPromptTestService(deps: PromptTestDeps) {
         throw new AppError("validation_error", `The run reached its cap of ${run.max_calls} provider calls.`);
       }
       callsMade++;
+      pendingCalls++;
       await options.acquireCall?.(signal, (retryAfterMs) =>
         emit({
           type: "waiting",
@@ -364,7 +397,13 @@ export function createPromptTestService(deps: PromptTestDeps) {
           },
         }),
       );
-      await deps.tests.addCalls(run.id, 1);
+    };
+    // Calls are counted in memory and written with the row that used them (one write per output).
+    let pendingCalls = 0;
+    const flushCalls = () => {
+      const n = pendingCalls;
+      pendingCalls = 0;
+      return n;
     };
 
     const judgeTasks = new Map<string, StoredJudgment[]>();
@@ -373,68 +412,71 @@ export function createPromptTestService(deps: PromptTestDeps) {
       list.push(j);
       judgeTasks.set(key(j.case_index, j.sample), list);
     }
-    const queue: Array<() => Promise<void>> = [];
+    const queue: PoolTask[] = [];
 
-    const judgeTask = (j: StoredJudgment) => async () => {
-      if (signal.aborted || !models.judge) return;
-      const pair = byPair.get(key(j.case_index, j.sample));
-      const a = pair?.a;
-      const b = pair?.b;
-      let patch: Parameters<PromptTestRepository["updateJudgment"]>[1];
-      if (a?.status !== "completed" || b?.status !== "completed") {
-        patch = { status: "failed", error_message: "An output of this pair failed, so it was not judged." };
-      } else {
-        const started = performance.now();
-        try {
-          await takeCall();
-          const messages = judgeMessages({
-            task: rendered[j.case_index].a,
-            first: (j.shown === "ab" ? a.text : b.text) ?? "",
-            second: (j.shown === "ab" ? b.text : a.text) ?? "",
-            rubric: run.judge_rubric ?? undefined,
-          });
-          const reply = await models.judge.complete({
-            system: messages.system,
-            prompt: messages.user,
-            signal,
-            maxOutputTokens: 1_024,
-          });
-          const parsed = parseModelJson(reply.text, JudgeReplySchema);
-          const latency = Math.round((performance.now() - started) * 100) / 100;
-          patch = parsed.ok
-            ? {
-                status: "completed",
-                score: parsed.value.score,
-                candidate_score: candidateScore(parsed.value.score, j.shown),
-                pass: judgePass(parsed.value.score),
-                reason: parsed.value.reason.slice(0, 2_000),
-                latency_ms: latency,
-                error_message: null,
-              }
-            : {
-                status: "failed",
-                latency_ms: latency,
-                error_message: `The judge's reply was not usable: ${parsed.problem}.`,
-              };
-        } catch (error) {
-          if (signal.aborted || isAbortError(error)) throw error;
-          if (!isAppError(error)) deps.logger.error({ err: error, run: run.id }, "prompt test judgment failed");
-          patch = { status: "failed", error_message: safeMessage(error) };
+    const judgeTask =
+      (j: StoredJudgment): PoolTask =>
+      async () => {
+        if (signal.aborted || !models.judge) return undefined;
+        const pair = byPair.get(key(j.case_index, j.sample));
+        const a = pair?.a;
+        const b = pair?.b;
+        let patch: Parameters<PromptTestRepository["updateJudgment"]>[1];
+        if (a?.status !== "completed" || b?.status !== "completed") {
+          patch = { status: "failed", error_message: "An output of this pair failed, so it was not judged." };
+        } else {
+          let started = performance.now();
+          try {
+            await takeCall();
+            started = performance.now();
+            const messages = judgeMessages({
+              task: rendered[j.case_index].a,
+              first: (j.shown === "ab" ? a.text : b.text) ?? "",
+              second: (j.shown === "ab" ? b.text : a.text) ?? "",
+              rubric: run.judge_rubric ?? undefined,
+            });
+            const reply = await models.judge.complete({
+              system: messages.system,
+              prompt: messages.user,
+              signal,
+              maxOutputTokens: 1_024,
+            });
+            const parsed = parseModelJson(reply.text, JudgeReplySchema);
+            const latency = Math.round((performance.now() - started) * 100) / 100;
+            patch = parsed.ok
+              ? {
+                  status: "completed",
+                  score: parsed.value.score,
+                  candidate_score: candidateScore(parsed.value.score, j.shown),
+                  pass: judgePass(parsed.value.score),
+                  reason: parsed.value.reason.slice(0, 2_000),
+                  latency_ms: latency,
+                  error_message: null,
+                }
+              : {
+                  status: "failed",
+                  latency_ms: latency,
+                  error_message: `The judge's reply was not usable: ${parsed.problem}.`,
+                };
+          } catch (error) {
+            if (signal.aborted || isAbortError(error)) throw error;
+            if (!isAppError(error)) deps.logger.error({ err: error, run: run.id }, "prompt test judgment failed");
+            patch = { status: "failed", error_message: safeMessage(error) };
+          }
         }
-      }
-      await deps.tests.updateJudgment(j.id, patch);
-      Object.assign(j, patch, { pass: patch.pass ?? j.pass });
-      judgmentsDone += j.status === "completed" ? 1 : 0;
-      emit({
-        type: "judgment",
-        data: {
-          run_id: run.id,
-          done: judgments.filter((x) => x.status !== "pending").length,
-          total: judgments.length,
-          judgment: toJudgment(j),
-        },
-      });
-    };
+        await deps.tests.updateJudgment(j.id, patch, { runId: run.id, calls: flushCalls() });
+        Object.assign(j, patch, { pass: patch.pass ?? j.pass });
+        judgmentsDone += j.status === "completed" ? 1 : 0;
+        emit({
+          type: "judgment",
+          data: {
+            run_id: run.id,
+            done: judgments.filter((x) => x.status !== "pending").length,
+            total: judgments.length,
+            judgment: toJudgment(j),
+          },
+        });
+      };
 
     const enqueueJudgments = (caseIndex: number, sample: number) => {
       const list = judgeTasks.get(key(caseIndex, sample));
@@ -445,57 +487,69 @@ export function createPromptTestService(deps: PromptTestDeps) {
       for (const j of list) queue.push(judgeTask(j));
     };
 
-    const outputTask = (o: StoredOutput) => async () => {
-      if (signal.aborted) return;
-      const prompt = rendered[o.case_index][o.version];
-      const started = performance.now();
-      let patch: Parameters<PromptTestRepository["updateOutput"]>[1];
-      try {
-        await takeCall();
-        const reply = await models.main.complete({ prompt, signal, maxOutputTokens: maxOutputTokens(run) });
-        const latency = Math.round((performance.now() - started) * 100) / 100;
-        const verdicts = verifyOutput(constraints[o.version], reply.text, { prompt }).map((v) => ({
-          kind: v.kind,
-          text: v.text,
-          follows: v.follows,
-          detail: v.detail,
-        }));
-        patch = {
-          status: "completed",
-          text: reply.text,
-          input_tokens: reply.usage?.input_tokens ?? null,
-          output_tokens: reply.usage?.output_tokens ?? null,
-          latency_ms: latency,
-          cost_usd: reply.costUsd,
-          verdicts,
-          assertions: evaluateAssertions(cases[o.case_index].assert, reply.text),
-          error_code: null,
-          error_message: null,
+    const outputTask =
+      (o: StoredOutput): PoolTask =>
+      async () => {
+        if (signal.aborted) return undefined;
+        const prompt = rendered[o.case_index][o.version];
+        let started = performance.now();
+        let reply: Awaited<ReturnType<TestModel["complete"]>> | null = null;
+        let latency = 0;
+        let failed: Parameters<PromptTestRepository["updateOutput"]>[1] | null = null;
+        try {
+          await takeCall();
+          started = performance.now();
+          reply = await models.main.complete({ prompt, signal, maxOutputTokens: maxOutputTokens(run) });
+          latency = Math.round((performance.now() - started) * 100) / 100;
+        } catch (error) {
+          if (signal.aborted || isAbortError(error)) throw error;
+          if (!isAppError(error)) deps.logger.error({ err: error, run: run.id }, "prompt test output failed");
+          failed = {
+            status: "failed",
+            latency_ms: Math.round((performance.now() - started) * 100) / 100,
+            error_code: isAppError(error) ? error.code : "internal_error",
+            error_message: safeMessage(error),
+          };
+        }
+        return async () => {
+          let patch: Parameters<PromptTestRepository["updateOutput"]>[1];
+          if (failed !== null || reply === null) {
+            patch = failed ?? { status: "failed", error_code: "internal_error", error_message: safeMessage(null) };
+          } else {
+            const text = reply.text;
+            patch = {
+              status: "completed",
+              text,
+              input_tokens: reply.usage?.input_tokens ?? null,
+              output_tokens: reply.usage?.output_tokens ?? null,
+              latency_ms: latency,
+              cost_usd: reply.costUsd,
+              verdicts: verifyOutput(constraints[o.version], text, { prompt }).map((v) => ({
+                kind: v.kind,
+                text: v.text,
+                follows: v.follows,
+                detail: v.detail,
+              })),
+              assertions: evaluateAssertions(cases[o.case_index].assert, text),
+              error_code: null,
+              error_message: null,
+            };
+          }
+          await deps.tests.updateOutput(o.id, patch, { runId: run.id, calls: flushCalls() });
+          Object.assign(o, patch);
+          if (o.status === "completed") outputsDone++;
+          emit({
+            type: "output",
+            data: {
+              run_id: run.id,
+              done: outputs.filter((x) => x.status !== "pending").length,
+              total: outputs.length,
+              output: toOutput(o),
+            },
+          });
+          enqueueJudgments(o.case_index, o.sample);
         };
-      } catch (error) {
-        if (signal.aborted || isAbortError(error)) throw error;
-        if (!isAppError(error)) deps.logger.error({ err: error, run: run.id }, "prompt test output failed");
-        patch = {
-          status: "failed",
-          latency_ms: Math.round((performance.now() - started) * 100) / 100,
-          error_code: isAppError(error) ? error.code : "internal_error",
-          error_message: safeMessage(error),
-        };
-      }
-      await deps.tests.updateOutput(o.id, patch);
-      Object.assign(o, patch);
-      if (o.status === "completed") outputsDone++;
-      emit({
-        type: "output",
-        data: {
-          run_id: run.id,
-          done: outputs.filter((x) => x.status !== "pending").length,
-          total: outputs.length,
-          output: toOutput(o),
-        },
-      });
-      enqueueJudgments(o.case_index, o.sample);
-    };
+      };
 
     for (const o of todoOutputs) {
       if (o.status === "failed") Object.assign(o, { status: "pending" });
@@ -521,9 +575,11 @@ export function createPromptTestService(deps: PromptTestDeps) {
       emit({ type: "error", data: { run_id: run.id, code: "internal_error", message: failed.error_message ?? "" } });
       return failed;
     }
+    if (pendingCalls > 0) await deps.tests.addCalls(run.id, flushCalls());
     const final = signal.aborted ? (signal.reason === SHUTDOWN ? "interrupted" : "cancelled") : "completed";
-    const interim = await record(run.id);
-    await deps.tests.updateRun(run.id, { status: final, summary: interim.summary, finished: true });
+    // The rows in memory are the rows written; the summary needs no second read.
+    const summary = buildRunRecord(run, outputs, judgments).summary;
+    await deps.tests.updateRun(run.id, { status: final, summary, finished: true });
     const done = await record(run.id);
     if (final === "completed") emit({ type: "complete", data: done });
     else
@@ -567,6 +623,7 @@ export function createPromptTestService(deps: PromptTestDeps) {
     const input: TestRunRequest = parseInput(TestRunRequestSchema, raw);
     let stored: StoredRun;
     let models: { main: TestModel; judge: TestModel | null };
+    let prepared: Array<{ a: string; b: string }> | undefined;
     if (input.resume) {
       const existing = await deps.tests.getRun(input.resume);
       if (!existing) throw new AppError("not_found", `Test run ${input.resume} does not exist.`);
@@ -603,7 +660,7 @@ export function createPromptTestService(deps: PromptTestDeps) {
     } else {
       const sources = await resolveSources(input);
       const cases = await casesFor(input, sources.promptId);
-      renderAll(cases, sources.promptA, sources.promptB, [sources.labelA, sources.labelB]);
+      prepared = renderAll(cases, sources.promptA, sources.promptB, [sources.labelA, sources.labelB]);
       const judging = input.judge !== undefined && input.judge !== false;
       const calls = estimateCalls({ cases: cases.length, samples: input.samples, judge: judging });
       const cap = capFor(input.max_calls);
@@ -668,7 +725,7 @@ export function createPromptTestService(deps: PromptTestDeps) {
     active.set(stored.id, { controller, bus, done });
     try {
       await options.onCreated?.(stored);
-      return await execute(stored, models, options, controller, bus);
+      return await execute(stored, models, options, controller, bus, prepared);
     } finally {
       options.signal?.removeEventListener("abort", onOuterAbort);
       active.delete(stored.id);

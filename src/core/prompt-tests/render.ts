@@ -52,32 +52,45 @@ export interface RenderOptions {
   promptLabel?: string;
 }
 
+export interface PromptTemplate {
+  /** Names of the vars the prompt requires. */
+  required: string[];
+  render(vars: TestCase["vars"], options?: RenderOptions): string;
+}
+
+/** Scans a prompt's placeholders once; `render` then fills them for any number of cases. */
+export function compileTemplate(prompt: string): PromptTemplate {
+  const refs = placeholderRefs(prompt);
+  // Longest tokens first so `{{name}}` wins over a `{name}` inside it.
+  const tokens = [...new Set(refs.map((r) => r.token))].sort((a, b) => b.length - a.length);
+  const re = tokens.length > 0 ? new RegExp(tokens.map(escapeRe).join("|"), "g") : null;
+  const required = [...new Set(refs.filter((r) => r.required).map((r) => r.name))];
+  const nameOf = new Map(refs.map((r) => [r.token, r.name]));
+  return {
+    required,
+    render(vars, options = {}) {
+      const missing = required.filter((name) => !Object.hasOwn(vars, name) || vars[name] === undefined);
+      if (missing.length > 0) {
+        const where = [options.caseLabel, options.promptLabel].filter(Boolean).join(", ");
+        const names = missing.map((n) => `"${n}"`).join(", ");
+        throw new AppError(
+          "validation_error",
+          `${where ? `${where}: ` : ""}the prompt uses ${missing.length === 1 ? "the placeholder" : "placeholders"} ${names} ` +
+            `but the test case gives no value for ${missing.length === 1 ? "it" : "them"}; add ${names} to its vars.`,
+          { details: { missing } },
+        );
+      }
+      if (re === null) return prompt;
+      return prompt.replace(re, (token) => {
+        const name = nameOf.get(token) as string;
+        const value = Object.hasOwn(vars, name) ? vars[name] : undefined;
+        return value === undefined ? token : String(value);
+      });
+    },
+  };
+}
+
 /** Fills the prompt's placeholders with the case's vars; a missing required var is a validation error. */
 export function renderPrompt(prompt: string, vars: TestCase["vars"], options: RenderOptions = {}): string {
-  const refs = placeholderRefs(prompt);
-  const values = new Map<string, string>();
-  const missing: string[] = [];
-  for (const ref of refs) {
-    const value = Object.hasOwn(vars, ref.name) ? vars[ref.name] : undefined;
-    if (value === undefined) {
-      if (ref.required && !missing.includes(ref.name)) missing.push(ref.name);
-      continue;
-    }
-    values.set(ref.token, String(value));
-  }
-  if (missing.length > 0) {
-    const where = [options.caseLabel, options.promptLabel].filter(Boolean).join(", ");
-    const names = missing.map((n) => `"${n}"`).join(", ");
-    throw new AppError(
-      "validation_error",
-      `${where ? `${where}: ` : ""}the prompt uses ${missing.length === 1 ? "the placeholder" : "placeholders"} ${names} ` +
-        `but the test case gives no value for ${missing.length === 1 ? "it" : "them"}; add ${names} to its vars.`,
-      { details: { missing } },
-    );
-  }
-  if (values.size === 0) return prompt;
-  // Longest tokens first so `{{name}}` wins over a `{name}` inside it.
-  const tokens = [...values.keys()].sort((a, b) => b.length - a.length);
-  const re = new RegExp(tokens.map(escapeRe).join("|"), "g");
-  return prompt.replace(re, (token) => values.get(token) ?? token);
+  return compileTemplate(prompt).render(vars, options);
 }
