@@ -124,11 +124,12 @@ export function outputContract(prompt: string): OutputContract {
   return none;
 }
 
-/** A template when the prompt has at least one `{var}` / `{{var}}` placeholder. */
+/** A template when the prompt has a `{var}` / `{{var}}` placeholder or ends on a completion cue. */
 export function detectTemplate(prompt: string): TemplateInfo | null {
   const placeholders = templatePlaceholders(prompt);
-  if (placeholders.length === 0) return null;
   const cue = completionCue(prompt);
+  // A template has placeholders, or ends on a completion cue for the model to continue.
+  if (placeholders.length === 0 && cue === null) return null;
   return {
     placeholders,
     cue: cue?.cue ?? null,
