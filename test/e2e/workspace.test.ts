@@ -150,6 +150,11 @@ describeBrowser("workspace view", () => {
     expect(await fieldRow(page, "conventions").textContent()).toContain("Biome for linting and formatting");
     const meter = page.getByRole("meter", { name: "Completeness" });
     expect(Number(await meter.getAttribute("aria-valuenow"))).toBeGreaterThan(0);
+    // The stored file tree of the link, on demand.
+    await page.getByText(/^Files \(\d+\)$/).click();
+    const files = page.getByRole("list", { name: "Stored file tree" });
+    await files.getByText("src/routes/notes.ts", { exact: true }).waitFor();
+    expect(await files.getByRole("listitem").count()).toBe(15);
     await expectAccessible(page);
     await screenshot(page, "workspace-context", { both: true });
 
