@@ -24,8 +24,8 @@
 // | punctuation.no_commas      | scope ("commas" | "all": no punctuation at all)                   |
 // | keywords.include           | keywords (string[])                                               |
 // | keywords.exclude           | keywords (string[])                                               |
-// | keywords.frequency         | keyword, keywords ([keyword]), count, relation                    |
-// | keywords.letter_frequency  | letter (one lower-case letter), count, relation                   |
+// | keywords.frequency         | keyword, keywords ([keyword]), count, relation, max?              |
+// | keywords.letter_frequency  | letter (one lower-case letter), count, relation, max?             |
 // | startend.start_phrase      | phrase                                                            |
 // | startend.end_phrase        | phrase (verbatim, no surrounding quotes)                          |
 // | startend.quotation         | mark ('"')                                                        |
