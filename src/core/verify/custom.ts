@@ -63,7 +63,7 @@ const RULES: CustomRule[] = [
     },
   },
   {
-    re: /\b(?:no|without(?: any)?|do not use(?: any)?|don't use(?: any)?) (?:whitespace|spaces?)\b/i,
+    re: /\b(?:no|without(?: any)?|(?:do not|don't|should not|must not|not) (?:use|contain|include|have)(?: any)?) (?:whitespace|spaces?)\b/i,
     check: (output) => {
       const n = (output.trim().match(/\s/g) ?? []).length;
       return n === 0
@@ -130,8 +130,104 @@ const RULES: CustomRule[] = [
   },
 ];
 
+const PRONOUNS = new Set(
+  "i me my mine myself you your yours yourself yourselves he him his himself she her hers herself it its itself we us our ours ourselves they them their theirs themselves this that these those who whom whose which what whoever whatever anyone anything anybody everyone everything everybody someone something somebody no one nobody nothing none each either neither one".split(
+    " ",
+  ),
+);
+const CONJUNCTIONS = ["for", "and", "nor", "but", "or", "yet", "so"];
+const lowerWords = (s: string) => words(s).map((w) => w.toLowerCase());
+
+/** IFBench-style counting instructions: unique words, numbers, pronouns, conjunctions, repeats. */
+const COUNTING_RULES: CustomRule[] = [
+  {
+    re: /\bat least (\d{1,5}) unique words\b/i,
+    check: (output, m) => {
+      const n = new Set(lowerWords(output)).size;
+      return { follows: n >= Number(m[1]), detail: `${n} unique words, wanted at least ${m[1]}` };
+    },
+  },
+  {
+    re: /\bexactly (\d{1,4}) numbers\b/i,
+    check: (output, m) => {
+      const n = (output.match(/(?<![\p{L}\p{N}])\d+(?:[.,]\d+)*(?![\p{L}\p{N}])/gu) ?? []).length;
+      return { follows: n === Number(m[1]), detail: `${n} numbers, wanted exactly ${m[1]}` };
+    },
+  },
+  {
+    re: /\bat least (\d{1,4}) pronouns\b/i,
+    check: (output, m) => {
+      const n = lowerWords(output).filter((w) => PRONOUNS.has(w)).length;
+      return { follows: n >= Number(m[1]), detail: `${n} pronouns, wanted at least ${m[1]}` };
+    },
+  },
+  {
+    re: /\bat least (\d) different coordinating conjunctions\b/i,
+    check: (output, m) => {
+      const used = new Set(lowerWords(output).filter((w) => CONJUNCTIONS.includes(w)));
+      return {
+        follows: used.size >= Number(m[1]),
+        detail: `coordinating conjunctions used: ${[...used].join(", ") || "none"} (${used.size} distinct), wanted at least ${m[1]}`,
+      };
+    },
+  },
+  {
+    re: /\bnot repeat any word more than (\d{1,4}) times?\b/i,
+    check: (output, m) => {
+      const counts = new Map<string, number>();
+      for (const w of lowerWords(output)) counts.set(w, (counts.get(w) ?? 0) + 1);
+      const worst = [...counts].sort((a, b) => b[1] - a[1])[0];
+      const max = Number(m[1]);
+      return worst === undefined || worst[1] <= max
+        ? { follows: true, detail: `no word more than ${max} times` }
+        : { follows: false, detail: `${quote(worst[0])} ${worst[1]} times, wanted at most ${max}` };
+    },
+  },
+  {
+    re: /\bwrite each word on a new line\b|\bone word per line\b/i,
+    check: (output) => {
+      const lines = output.split("\n").filter((l) => l.trim() !== "");
+      const bad = lines.filter((l) => words(l).length !== 1);
+      if (lines.length === 0) return { follows: false, detail: "no words" };
+      return bad.length === 0
+        ? { follows: true, detail: `${lines.length} lines, one word each` }
+        : { follows: false, detail: `${bad.length} lines hold more or less than one word, first ${quote(bad[0])}` };
+    },
+  },
+  {
+    re: /\bsecond word in your response and the second to last word in your response should be the word (\p{L}[\p{L}'-]*)/iu,
+    check: (output, m) => {
+      const ws = lowerWords(output);
+      const want = m[1].toLowerCase();
+      const second = ws[1] ?? "";
+      const penultimate = ws[ws.length - 2] ?? "";
+      return {
+        follows: ws.length >= 2 && second === want && penultimate === want,
+        detail: `second word ${quote(second)}, second to last ${quote(penultimate)}, wanted ${quote(want)}`,
+      };
+    },
+  },
+  {
+    re: /\buse an emoji at the end of every sentence\b/i,
+    check: (output) => {
+      const sentences = output
+        .split(/(?<=[.!?\p{Extended_Pictographic}])\s+|\n+/u)
+        .map((x) => x.trim())
+        .filter((x) => /\p{L}/u.test(x));
+      const bad = sentences.filter((x) => !isEmoji(graphemes(x.replace(/[\s.!?]+$/u, "")).at(-1) ?? ""));
+      if (sentences.length === 0) return { follows: false, detail: "no sentences" };
+      return bad.length === 0
+        ? { follows: true, detail: `all ${sentences.length} sentences end with an emoji` }
+        : {
+            follows: false,
+            detail: `${bad.length} of ${sentences.length} sentences do not end with an emoji, first ${quote(bad[0])}`,
+          };
+    },
+  },
+];
+
 export const checkCustom: Check = (c, output) => {
-  for (const rule of RULES) {
+  for (const rule of [...RULES, ...COUNTING_RULES]) {
     const m = rule.re.exec(c.text);
     if (m !== null) return rule.check(output, m);
   }

@@ -123,6 +123,38 @@ describe("custom instructions", () => {
     expect(one(rule, "my answer is yes.").follows).toBe(false);
     expect(one("Answer with one of the following options: red, green or blue", "green").follows).toBe(true);
   });
+  it("IFBench-style counts: unique words, numbers, pronouns, conjunctions, repeats", () => {
+    expect(one("Use at least 5 unique words in the response", "the cat saw the dog and the bird").follows).toBe(true);
+    expect(one("Use at least 5 unique words in the response", "no no no no no").detail).toBe(
+      "1 unique word, wanted at least 5",
+    );
+    expect(one("Include exactly 2 numbers in the response", "In 2024 we sold 3.5 million, v2 aside.").follows).toBe(
+      true,
+    );
+    expect(one("Include exactly 2 numbers in the response", "Only 7.").follows).toBe(false);
+    expect(one("The response should include at least 3 pronouns", "She told them it was hers.").follows).toBe(true);
+    expect(one("The response should include at least 3 pronouns", "The cat sat.").follows).toBe(false);
+    const conj = "Use at least 3 different coordinating conjunctions in the response";
+    expect(one(conj, "Tea and cake, but not coffee, or juice.").follows).toBe(true);
+    expect(one(conj, "Tea and cake and more.").detail).toBe(
+      "coordinating conjunctions used: and (1 distinct), wanted at least 3",
+    );
+    const repeat = "The response should not repeat any word more than 2 times";
+    expect(one(repeat, "a b a b c").follows).toBe(true);
+    expect(one(repeat, "A a a b").detail).toBe('"a" 3 times, wanted at most 2');
+  });
+  it("IFBench-style layout: a word per line, second and second-to-last word, emoji after every sentence", () => {
+    expect(one("Write each word on a new line", "one\ntwo\nthree").follows).toBe(true);
+    expect(one("Write each word on a new line", "one two\nthree").follows).toBe(false);
+    const second =
+      "The second word in your response and the second to last word in your response should be the word vibrant";
+    expect(one(second, "A vibrant city, truly vibrant today.").follows).toBe(true);
+    expect(one(second, "The vibrant city is big.").follows).toBe(false);
+    const emoji = "Please use an emoji at the end of every sentence";
+    expect(one(emoji, "Hello there 👋. The sun is out ☀️!").follows).toBe(true);
+    expect(one(emoji, "Hello there 👋. The sun is out.").follows).toBe(false);
+    expect(one("The output should not contain any whitespace", "a b").follows).toBe(false);
+  });
   it("is null with the reason for instructions that need judgement", () => {
     expect(one("Make it sound like a pirate.", "Arr!")).toMatchObject({
       follows: null,
