@@ -7,6 +7,7 @@ import { hardenDataDirectory, loadFieldCipher, loadInternalSecret } from "./app-
 import type { Config } from "./config.js";
 import { STRATEGY_CATALOGUE } from "./core/strategies/catalogue.js";
 import { createRedisConnection, type RedisConnection } from "./events/redis.js";
+import { createCancelChannel } from "./events/redis-cancel.js";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/registry.js";
 import type { FieldCipher } from "./security/crypto.js";
 import { assertDataDirUsable, explainDatabaseOpenFailure } from "./security/data-dir.js";
@@ -153,6 +154,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       })
     : null;
   const rateLimitStore = redis ? new RedisRateLimitStore(redis.client) : undefined;
+  const cancels = redis ? createCancelChannel(redis, (id) => runs.abort(id)) : null;
 
   return {
     config,
@@ -162,7 +164,12 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     optimize: (input: unknown, opts?: Parameters<typeof optimizePrompt>[2]) => optimizePrompt(deps, input, opts),
     retry: (id: string, input: unknown, opts?: Parameters<typeof retryOptimization>[3]) =>
       retryOptimization(deps, id, input, opts),
-    cancel: (id: string) => cancelOptimization(deps, id),
+    /** Cancels in the shared database; with Redis, the instance running it also aborts the run. */
+    cancel: async (id: string) => {
+      const record = await cancelOptimization(deps, id);
+      await cancels?.publish(id);
+      return record;
+    },
     batch: (input: unknown, opts?: Parameters<typeof batchOptimize>[2]) => batchOptimize(deps, input, opts),
     optimizeMany: (...args: Parameters<typeof optimizeMany> extends [unknown, ...infer R] ? R : never) =>
       optimizeMany(deps, ...args),
@@ -207,6 +214,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       await promptTests.close();
       await hub.workspaces.close();
       await lease.stop();
+      await cancels?.close();
       await redis?.close();
       await store.close();
       logger.flush?.();

@@ -172,20 +172,28 @@ describe.skipIf(!ready)("two instances on one PostgreSQL and one Redis", () => {
       const before = await optimize(b.url, "Outline the lighthouse keeper training plan");
       const total = (await json(b.url, "GET", "/api/history?per_page=1")).body.total;
       await redis.stop();
-      // A request already on the wire as Redis dies may still complete; from then on every one is refused.
-      let down = await json(b.url, "GET", "/api/history");
-      for (let i = 0; i < 20 && down.status !== 503; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        down = await json(b.url, "GET", "/api/history");
+      try {
+        // A request already on the wire as Redis dies may still complete; from then on every one is refused.
+        let down = await json(b.url, "GET", "/api/history");
+        for (let i = 0; i < 20 && down.status !== 503; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          down = await json(b.url, "GET", "/api/history");
+        }
+        expect(down.status).toBe(503);
+        expect(down.body.error.code).toBe("service_unavailable");
+        expect(down.body.error.message).toMatch(/Redis \(REDIS_URL\) is unreachable/);
+        expect((await json(b.url, "POST", "/api/optimize", { prompt: "never stored" })).status).toBe(503);
+        // Health answers from a probe cached for a second.
+        let health = await json(a.url, "GET", "/api/health");
+        for (let i = 0; i < 30 && health.status !== 503; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          health = await json(a.url, "GET", "/api/health");
+        }
+        expect(health.status).toBe(503);
+        expect(health.body).toMatchObject({ status: "degraded", redis: "error", database: "ok" });
+      } finally {
+        await redis.start();
       }
-      expect(down.status).toBe(503);
-      expect(down.body.error.code).toBe("service_unavailable");
-      expect(down.body.error.message).toMatch(/Redis \(REDIS_URL\) is unreachable/);
-      expect((await json(b.url, "POST", "/api/optimize", { prompt: "never stored" })).status).toBe(503);
-      const health = await json(a.url, "GET", "/api/health");
-      expect(health.status).toBe(503);
-      expect(health.body).toMatchObject({ status: "degraded", redis: "error", database: "ok" });
-      await redis.start();
       let status = 0;
       for (let i = 0; i < 100 && status !== 200; i++) {
         status = (await json(b.url, "GET", "/api/history?per_page=1")).status;
@@ -202,6 +210,25 @@ describe.skipIf(!ready)("two instances on one PostgreSQL and one Redis", () => {
     },
     60_000,
   );
+  it("stops a run on A when the cancel is sent to B", async () => {
+    const res = await fetch(`${a.url}/api/optimize`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ prompt: "Plan the glacier survey logistics for the field team" }),
+    });
+    const id = res.headers.get("x-optimization-id") as string;
+    const stream = res.text();
+    const sent = Date.now();
+    const cancelled = await json(b.url, "POST", `/api/optimize/${id}/cancel`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe("cancelled");
+    // A's engine takes 5 s a stage: the stream ends long before that because A aborted the run.
+    const body = await stream;
+    expect(Date.now() - sent).toBeLessThan(4000);
+    expect(body).not.toMatch(/event: complete/);
+    expect((await json(a.url, "GET", `/api/optimize/${id}`)).body.status).toBe("cancelled");
+  }, 60_000);
+
   it("marks a SIGKILLed instance's running record interrupted only after its lease expires", async () => {
     const controller = new AbortController();
     const res = await fetch(`${a.url}/api/optimize`, {
