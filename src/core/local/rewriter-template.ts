@@ -9,9 +9,21 @@ import type { Analysis, Optimization } from "../pipeline/schemas.js";
 import { checkPreservation } from "./preservation.js";
 import { rulesFor } from "./rewriter-rules.js";
 import { detectSubject } from "./rewriter-subject.js";
-import { detectTemplate, type OutputContract, placeholderSequence, type TemplateInfo } from "./template.js";
+import { isSystemPrompt } from "./system-prompt.js";
+import {
+  detectTemplate,
+  type OutputContract,
+  outputContract,
+  placeholderSequence,
+  type TemplateInfo,
+} from "./template.js";
 
-const ROLE_RE = /^(?:you are|you're|act as|you will act as|your role is|as an? [\w -]{2,40},)\b/i;
+const ROLE_RE =
+  /^(?:you are|you're|(?:please )?act as|you will act as|your role is|as an? [\w -]{2,40},|(?:the )?assistant is|i am an? [\w -]{2,60}\b(?:who|that))\b/i;
+/** "You are friendly and concise.", "You help people…": the role sentence continued. */
+const ROLE_MORE_RE = /^(?:you|i|the assistant|assistant)(?: are| am| is| help| write| speak| work)\b/i;
+/** A system prompt whose author already laid out lists keeps them where they are. */
+const LIST_LINE_RE = /^[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+\S/m;
 const RULE_RE =
   /\b(?:only|never|do not|don't|must|should|always|avoid|unless|keep|make sure|ensure|limit|no more than|at most|under \d|without|not prior knowledge|cannot|can't|shouldn't|mustn't|if\b)/i;
 const CONTRACT_RE =
@@ -96,6 +108,8 @@ function classify(sentence: string, parts: Parts): void {
   const body = trailing !== null ? `${trailing[1]}.` : text;
   if (parts.role === null && ROLE_RE.test(body)) {
     parts.role = body;
+  } else if (parts.role !== null && parts.goal.length === 0 && parts.rules.length === 0 && ROLE_MORE_RE.test(body)) {
+    parts.role = `${parts.role} ${body}`;
   } else if (parts.goal.length === 0 && !DONT_KNOW_RE.test(body)) {
     parts.goal.push(body);
   } else if (CONTRACT_RE.test(body) && !HAS_PLACEHOLDER_RE.test(body)) {
@@ -226,6 +240,8 @@ function keep(prompt: string, why: string, info: TemplateInfo): TemplateRewrite 
 }
 
 function notesFor(info: TemplateInfo): string {
+  if (info.placeholders.length === 0 && info.cue === null)
+    return "Application system prompt: its role, rules and output contract were kept; no output format was added.";
   const names = [...new Set(info.placeholders.map((p) => p.token))];
   const notes = [
     `Application template: ${names.slice(0, 6).join(", ")}${names.length > 6 ? " and others" : ""} stay for the application to fill (or replace them with real content).`,
@@ -239,16 +255,30 @@ function notesFor(info: TemplateInfo): string {
  * (untrimmed) text.
  */
 export function rewriteTemplate(prompt: string, analysis: Analysis): TemplateRewrite | null {
-  const info = detectTemplate(prompt);
+  // A system prompt (role, standing rules, no placeholder, no cue) is kept callable the same way:
+  // the author's output contract, stated or deliberately absent, is never extended.
+  const info: TemplateInfo | null =
+    detectTemplate(prompt) ??
+    (isSystemPrompt(prompt) ? { placeholders: [], cue: null, cueStart: -1, contract: outputContract(prompt) } : null);
   if (info === null) return null;
   const original = prompt.replace(/[\r\n]+$/, "").replace(/^\s+/, "");
   if (HEADING_RE.test(original) || /```/.test(original))
-    return keep(original, "Kept the template as written: it is already structured", info);
+    return keep(
+      original,
+      info.placeholders.length === 0 && info.cue === null
+        ? "Kept the system prompt as written: it is already structured"
+        : "Kept the template as written: it is already structured",
+      info,
+    );
+  const system = info.placeholders.length === 0 && info.cue === null;
+  if (system && LIST_LINE_RE.test(original))
+    return keep(original, "Kept the system prompt as written: its author already laid out its rules", info);
   const body = info.cue !== null ? prompt.slice(0, info.cueStart) : prompt;
   const parts = partsOf(body.trim());
   const changes: string[] = [];
   const added: string[] = [];
-  if (parts.rules.length < OWN_RULES_ENOUGH && parts.goal.length > 0) {
+  // A system prompt gets no engine rules: its author set the behaviour (light touch).
+  if (!system && parts.rules.length < OWN_RULES_ENOUGH && parts.goal.length > 0) {
     const subject = detectSubject(body, analysis);
     const task = RULE_TASKS.has(subject.taskType) ? rulesFor(subject, { ownFormat: false }) : { do: [], dont: [] };
     const extra = [...task.do, ...task.dont].filter(
@@ -263,7 +293,11 @@ export function rewriteTemplate(prompt: string, analysis: Analysis): TemplateRew
   }
   const text = render(parts, info);
   if (parts.role !== null && !original.startsWith(parts.role)) changes.push("Put the role sentence first");
-  changes.push("Arranged the template as Goal, Rules, Inputs and Output; every sentence kept word for word");
+  changes.push(
+    system
+      ? "Arranged the system prompt as role, Goal, Rules and the author's Output; every sentence kept word for word"
+      : "Arranged the template as Goal, Rules, Inputs and Output; every sentence kept word for word",
+  );
   changes.push(...added);
   if (parts.rules.some((r) => r.includes("instead of guessing")))
     changes.push('Made "if you don\'t know, say so" an explicit rule');
