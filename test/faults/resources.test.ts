@@ -176,7 +176,9 @@ describe("a database locked by another process", () => {
     cleanup.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
     const { server } = await start(dataDir);
     const other = new Database(path.join(dataDir, "promptforge.db"));
-    cleanup.push(() => other.close());
+    cleanup.push(() => {
+      other.close();
+    });
     other.exec("BEGIN EXCLUSIVE");
     const refused = await post(server, "/api/projects", { name: "waiting" }); // after busy_timeout (5 s)
     expectNamedFault(refused, 503, "database_locked", /locked by another process/);
