@@ -17,23 +17,35 @@ const ALL_CUES = [...new Set(CONSTRAINT_RULES.flatMap((r) => [...r.cues, ...(r.r
 const SHORT_CUES = ALL_CUES.filter((c) => c.length <= 3);
 const LONG_CUES = ALL_CUES.filter((c) => c.length > 3);
 /** Longest first, so each position reports its longest cue; shorter cues it contains are implied. */
-const CUE_RE = new RegExp(
-  [...LONG_CUES]
-    .sort((a, b) => b.length - a.length)
-    .map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-    .join("|"),
-  "g",
-);
+const LONG_SORTED = [...LONG_CUES].sort((a, b) => b.length - a.length);
+const escapeCue = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const cueRegex = (cues: readonly string[]) => new RegExp(cues.map(escapeCue).join("|"), "g");
+const CUE_RE = cueRegex(LONG_SORTED);
 const IMPLIED_CUES = new Map(LONG_CUES.map((c) => [c, LONG_CUES.filter((d) => c.includes(d))]));
+/**
+ * Matches of cues already known to be present are wasted work; after this many, the scan goes on
+ * with a regex of the cues not yet seen. A real prompt never gets there; a 100 KB text repeating
+ * "Do not use the word" does, once or twice, and so stays linear with a small constant.
+ */
+const WASTED_MATCHES_BEFORE_NARROWING = 256;
 
 /** Which rule cues occur in the lower-cased prose: one regex pass instead of one `includes` per cue. */
 function cuesIn(lower: string): Set<string> {
   const present = new Set<string>([""]);
   for (const c of SHORT_CUES) if (lower.includes(c)) present.add(c);
-  CUE_RE.lastIndex = 0;
-  for (let m = CUE_RE.exec(lower); m !== null; m = CUE_RE.exec(lower)) {
+  let re = CUE_RE;
+  let wasted = 0;
+  re.lastIndex = 0;
+  for (let m = re.exec(lower); m !== null; m = re.exec(lower)) {
+    const next = m.index + 1;
     if (!present.has(m[0])) for (const c of IMPLIED_CUES.get(m[0]) ?? [m[0]]) present.add(c);
-    CUE_RE.lastIndex = m.index + 1;
+    else if (++wasted >= WASTED_MATCHES_BEFORE_NARROWING) {
+      const unseen = LONG_SORTED.filter((c) => !present.has(c));
+      if (unseen.length === 0) break;
+      re = cueRegex(unseen);
+      wasted = 0;
+    }
+    re.lastIndex = next;
   }
   return present;
 }
