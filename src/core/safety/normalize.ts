@@ -43,6 +43,8 @@ export interface Normalized {
 
 /** Tokens longer than this are kept but never de-obfuscated (bounds per-token work). */
 const MAX_WORD = 40;
+/** Longest word re-joined from letter-spaced single characters. */
+const MAX_JOINED = 64;
 
 const HOMOGLYPHS: Record<string, string> = {
   // Cyrillic
@@ -353,12 +355,15 @@ export function normalizeText(text: string, splitVocab?: ReadonlySet<string>): N
   // 3. Re-join letter-spaced words: runs of >= 3 single characters separated by short same-line gaps.
   let joined = tokens;
   if (singles >= 3) {
-    const gapAt = (t: number): number => {
+    // The gap after each token, computed once (the run loops below read it several times per token).
+    const gaps = new Int8Array(tokens.length).fill(-1);
+    for (let t = 0; t + 1 < tokens.length; t++) {
       const gap = ns[t + 1] - ne[t];
-      if (gap < 1 || gap > 3 || ne[t] - ns[t] !== 1 || ne[t + 1] - ns[t + 1] !== 1) return -1;
-      if (tokens[t].sent !== tokens[t + 1].sent && codesHasNewline(codes, ne[t], ns[t + 1])) return -1;
-      return gap;
-    };
+      if (gap < 1 || gap > 3 || ne[t] - ns[t] !== 1 || ne[t + 1] - ns[t + 1] !== 1) continue;
+      if (tokens[t].sent !== tokens[t + 1].sent && codesHasNewline(codes, ne[t], ns[t + 1])) continue;
+      gaps[t] = gap;
+    }
+    const gapAt = (t: number): number => gaps[t];
     let hasRun = false;
     for (let t = 0; t + 2 < tokens.length && !hasRun; t++) hasRun = gapAt(t) > 0 && gapAt(t + 1) > 0;
     if (hasRun) joined = [];
@@ -374,7 +379,9 @@ export function normalizeText(text: string, splitVocab?: ReadonlySet<string>): N
       for (let k = i; k < j; k++) minGap = Math.min(minGap, gapAt(k));
       let start = i;
       for (let k = i; k <= j; k++) {
-        if (k !== j && gapAt(k) <= minGap) continue;
+        // A re-joined word ends at a wider gap, or after MAX_JOINED letters (real letter-spaced words are short; a
+        // 100 KB run of single letters must not become one 100 KB word).
+        if (k !== j && gapAt(k) <= minGap && k - start + 1 < MAX_JOINED) continue;
         const parts: string[] = [];
         for (let q = start; q <= k; q++) parts.push(tokens[q].leet);
         const w = parts.join("");
