@@ -77,9 +77,9 @@ describeBrowser("review view", () => {
     expect(await optimized.textContent()).toContain(record.optimized_prompt);
 
     // Insertions are marked as such, and what they hold is new text.
-    const inserted = optimized.getByRole("insertion").filter({ hasText: "## Requirements" });
+    const inserted = optimized.getByRole("insertion").filter({ hasText: "## Rules" });
     await expect.poll(() => inserted.first().isVisible()).toBe(true);
-    expect(record.raw_prompt).not.toContain("## Requirements");
+    expect(record.raw_prompt).not.toContain("## Rules");
     expect(await original.getByRole("insertion").count()).toBe(0);
 
     // The constraints and the placeholder are marked in both texts.
