@@ -6,7 +6,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 export interface StorageFault {
   status: ContentfulStatusCode;
-  code: "storage_full" | "storage_read_only" | "database_locked" | "storage_unavailable";
+  code: "storage_full" | "storage_read_only" | "database_locked" | "storage_unavailable" | "invalid_text";
   message: string;
   headers: Record<string, string>;
 }
@@ -34,7 +34,83 @@ export function freeBytes(dir: string): number | null {
 
 const nothingSaved = "Nothing of this request was saved.";
 
+/** A PostgreSQL server error (pg's DatabaseError: a five-character SQLSTATE and a severity). */
+function isPostgresError(err: unknown): boolean {
+  const code = errorCode(err);
+  return (
+    code !== undefined && /^[0-9A-Z]{5}$/.test(code) && typeof (err as { severity?: unknown }).severity === "string"
+  );
+}
+
+/** pg's own connection failures carry no SQLSTATE, only a message. */
+const PG_CONNECTION_MESSAGE =
+  /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect|Cannot use a pool after calling end/i;
+const NETWORK_CODES = [
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+];
+
+/** Failures of a PostgreSQL database (DATABASE_URL=postgres://…) as answers naming the cause. */
+function postgresFault(err: unknown): StorageFault | null {
+  const code = errorCode(err);
+  const message = (err as { message?: unknown } | null)?.message;
+  const unreachable = (): StorageFault => ({
+    status: 503,
+    code: "storage_unavailable",
+    message: `The database server (DATABASE_URL) cannot be reached; retry shortly. ${nothingSaved}`,
+    headers: { "Retry-After": "2" },
+  });
+  if (isPostgresError(err)) {
+    // Text with a NUL character: PostgreSQL cannot store or compare it (SQLite can).
+    if (code === "22021" || code === "22P05") {
+      return {
+        status: 400,
+        code: "invalid_text",
+        message: "The request contains a NUL character (\\u0000), which cannot be stored. Remove it and retry.",
+        headers: {},
+      };
+    }
+    if (code === "53100") {
+      return {
+        status: 507,
+        code: "storage_full",
+        message: `The database server's disk is full. Free some space and retry. ${nothingSaved}`,
+        headers: {},
+      };
+    }
+    if (code === "57014") {
+      return {
+        status: 503,
+        code: "storage_unavailable",
+        message: `The database did not answer within its statement timeout; retry shortly. ${nothingSaved}`,
+        headers: { "Retry-After": "2" },
+      };
+    }
+    if (code === "40001" || code === "40P01" || code === "55P03") {
+      return {
+        status: 503,
+        code: "database_locked",
+        message: `The database is busy with a conflicting write; retry shortly. ${nothingSaved}`,
+        headers: { "Retry-After": "2" },
+      };
+    }
+    if (code?.startsWith("08") || code?.startsWith("57P") || code === "53300") return unreachable();
+    return null;
+  }
+  if (NETWORK_CODES.includes(code ?? "")) return unreachable();
+  if (typeof message === "string" && PG_CONNECTION_MESSAGE.test(message)) return unreachable();
+  return null;
+}
+
 export function storageFault(err: unknown, dataDir: string | undefined): StorageFault | null {
+  const pg = postgresFault(err);
+  if (pg) return pg;
   const code = errorCode(err);
   const sqlite = isSqliteError(err);
   if (!sqlite && !["ENOSPC", "EROFS", "EIO", "EDQUOT"].includes(code ?? "")) return null;
