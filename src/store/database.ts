@@ -46,7 +46,7 @@ export interface OptimizationTable {
   warnings: string;
   token_usage: string | null;
   codebase_context: string | null;
-  /** JSON: the layer each codebase_context field came from (migration 004_workspace_hub). */
+  /** JSON: the layer each codebase_context field came from (migration 003_workspace_hub). */
   codebase_context_sources?: string | null;
   /** The instance running this record while it is pending or running (see InstanceTable). */
   owner_instance: string | null;

@@ -174,8 +174,8 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
       return {
         "001_initial": migration001(dialect),
         "002_instances": migration002(),
-        "004_workspace_hub": workspaceHubMigration(),
-        "005_prompt_tests": promptTestsMigration(),
+        "003_workspace_hub": workspaceHubMigration(),
+        "004_prompt_tests": promptTestsMigration(),
       };
     },
   };
