@@ -1,5 +1,5 @@
-// IFEval's published responses with reference verdicts (../shared/data/constraints/, see its
-// README), and an adapter from IFEval's instruction ids and kwargs to our constraint kinds and
+// IFEval's published responses with reference verdicts (a copy of ../shared/data/constraints/ in
+// test/fixtures/constraints/, see its README), and an adapter from IFEval's instruction ids and kwargs to our constraint kinds and
 // params, so the verifier's semantics can be measured apart from constraint extraction.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -9,7 +9,7 @@ import type { Constraint, ConstraintKind } from "../../src/core/pipeline/schemas
 import { verifyOutput } from "../../src/core/verify/index.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const REFERENCE_FILE = join(ROOT, "..", "shared", "data", "constraints", "ifeval-dev-responses.jsonl");
+export const REFERENCE_FILE = join(ROOT, "test", "fixtures", "constraints", "ifeval-dev-responses.jsonl");
 
 type Kwargs = Record<string, string | number | string[] | null | undefined>;
 

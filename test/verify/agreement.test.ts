@@ -1,5 +1,5 @@
 // The verifier against IFEval's published GPT-4 and PaLM-2 responses with reference verdicts
-// (../shared/data/constraints/ifeval-dev-responses.jsonl): ≥ 99 % agreement per kind and overall.
+// (test/fixtures/constraints/ifeval-dev-responses.jsonl): ≥ 99 % agreement per kind and overall.
 import { describe, expect, it } from "vitest";
 import {
   endToEndAgreement,
