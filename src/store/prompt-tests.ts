@@ -280,25 +280,11 @@ export interface StoredJudgment {
   error_message: string | null;
 }
 
-export interface NewRun {
-  prompt_id: string | null;
-  optimization_id: string | null;
-  label_a: string;
-  label_b: string;
-  prompt_a: string;
-  prompt_b: string;
-  cases: unknown[];
-  provider: string;
-  model: string | null;
-  judge_provider: string | null;
-  judge_model: string | null;
-  judge_rubric: string | null;
-  samples: number;
-  concurrency: number;
-  seed: number;
-  max_calls: number;
-  estimated_calls: number;
-}
+/** What a new run is created with: a stored run minus what the store fills in as it goes. */
+export type NewRun = Omit<
+  StoredRun,
+  "id" | "status" | "calls_made" | "summary" | "error_message" | "created_at" | "updated_at" | "finished_at"
+>;
 
 export interface OutputPatch {
   status: ItemStatus;
