@@ -1,79 +1,34 @@
 // HTTP server measurements: time to first SSE event, throughput against a bare Hono server,
 // history search through the API at 100 000 records, start-up to healthy and idle memory.
 // Servers run in this process (logs off, rate limits raised so the limiter never answers 429).
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
-import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { loadConfig } from "../src/config.js";
-import { type RunningServer, startServer } from "../src/server/serve.js";
+import type { RunningServer } from "../src/server/serve.js";
 import { seedSyntheticHistory } from "../src/store/index.js";
+import {
+  CONNECTIONS,
+  load,
+  PROMPT,
+  randomPort,
+  rssMb,
+  stopChild,
+  timedGet,
+  timeFirstEvent,
+  waitHealthy,
+  withBenchServer,
+} from "./load.js";
 import { type Figure, round, summarize } from "./stats.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const PROMPT =
-  "Write a product description for a waterproof hiking backpack aimed at weekend hikers. Keep it under 120 words.";
-
-async function startBenchServer(dataDir: string): Promise<RunningServer> {
-  const config = loadConfig({
-    HOST: "127.0.0.1",
-    PORT: "0",
-    DATA_DIR: dataDir,
-    LOG_LEVEL: "silent",
-    LLM_PROVIDER: "local",
-    RATE_LIMIT_RPM: "100000000",
-    RATE_LIMIT_OPTIMIZE_RPM: "100000000",
-  });
-  return startServer({ config });
-}
-
-async function withServer<T>(fn: (server: RunningServer) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "pf-bench-http-"));
-  const server = await startBenchServer(dir);
-  try {
-    return await fn(server);
-  } finally {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** One POST /api/optimize: ms until the first `event:` frame arrives; the stream is read to the end. */
-function timeFirstEvent(url: URL, agent: http.Agent): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const body = JSON.stringify({ prompt: PROMPT });
-    const start = performance.now();
-    let first = Number.NaN;
-    const req = http.request(
-      url,
-      {
-        method: "POST",
-        agent,
-        headers: {
-          "Content-Type": "application/json",
-          Accept: "text/event-stream",
-          "Content-Length": Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        if (res.statusCode !== 200) reject(new Error(`POST /api/optimize answered ${res.statusCode}`));
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
-          if (Number.isNaN(first) && chunk.includes("event:")) first = performance.now() - start;
-        });
-        res.on("end", () => resolve(first));
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
+function withServer<T>(fn: (server: RunningServer) => Promise<T>): Promise<T> {
+  return withBenchServer("pf-bench-http-", fn);
 }
 
 export async function benchTimeToFirstEvent(requests = 200): Promise<Figure[]> {
@@ -100,24 +55,6 @@ export async function benchTimeToFirstEvent(requests = 200): Promise<Figure[]> {
       agent.destroy();
     }
   });
-}
-
-interface AutocannonResult {
-  requests: { average: number };
-  latency: { p99: number; average: number };
-  non2xx: number;
-  errors: number;
-}
-type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
-
-async function load(url: string, seconds: number): Promise<AutocannonResult> {
-  // The load generator runs in a worker thread so this thread's event loop serves requests only.
-  const result = await autocannon({ url, connections: 10, duration: seconds, workers: 1 });
-  if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`load test of ${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  }
-  return result;
 }
 
 async function startBareHono(): Promise<{ url: string; close: () => Promise<void> }> {
@@ -164,7 +101,7 @@ export async function benchThroughput(seconds = 3): Promise<Figure[]> {
               value: round(reference.requests.average, 0),
               unit: "req/s",
             },
-            connections: 10,
+            connections: CONNECTIONS,
             seconds,
           },
           {
@@ -211,17 +148,7 @@ export async function benchHistorySearch(records = 100_000, rounds = 10): Promis
     await seedSyntheticHistory(server.app.deps.store, records);
     const seedSeconds = (performance.now() - seedStart) / 1000;
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    const get = (q: string) =>
-      new Promise<number>((resolve, reject) => {
-        const start = performance.now();
-        http
-          .get(new URL(`/api/history?search=${encodeURIComponent(q)}`, server.url), { agent }, (res) => {
-            if (res.statusCode !== 200) reject(new Error(`history search answered ${res.statusCode}`));
-            res.resume();
-            res.on("end", () => resolve(performance.now() - start));
-          })
-          .on("error", reject);
-      });
+    const get = (q: string) => timedGet(new URL(`/api/history?search=${encodeURIComponent(q)}`, server.url), agent);
     try {
       for (const q of SEARCH_WORDS.slice(0, 5)) await get(q);
       const samples: number[] = [];
@@ -266,17 +193,11 @@ function serveCommand(): { args: string[]; entry: string } {
   return { args: [path.join(ROOT, "bin/promptforge.js"), "serve"], entry: "dist" };
 }
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
-  return kb / 1024;
-}
-
 async function startupOnce(args: string[]): Promise<{ ms: number; rss: number }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "pf-bench-start-"));
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const port = randomPort();
   const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -290,26 +211,13 @@ async function startupOnce(args: string[]): Promise<{ ms: number; rss: number }>
     stdio: "ignore",
   });
   try {
-    const deadline = started + 30_000;
-    for (;;) {
-      if (performance.now() > deadline) throw new Error("server did not become healthy within 30 s");
-      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/api/health`)
-        .then((r) => r.status === 200)
-        .catch(() => false);
-      if (ok) break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitHealthy(port, child, 30_000);
     const ms = performance.now() - started;
     await new Promise((r) => setTimeout(r, 1_000));
     const rss = child.pid ? rssMb(child.pid) : Number.NaN;
     return { ms, rss };
   } finally {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await exited;
-    }
+    await stopChild(child);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -3,18 +3,15 @@
 // time to first event (median), and the latency a Redis rate-limit check adds (p99), with the
 // in-memory store as reference. Throwaway PostgreSQL and Redis servers are started from the
 // binaries on this machine (test/helpers/services.ts), or TEST_DATABASE_URL / TEST_REDIS_URL.
-import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
-import os from "node:os";
-import path from "node:path";
 import { Redis } from "ioredis";
 import { sql } from "kysely";
-import { loadConfig } from "../src/config.js";
 import { MemoryRateLimitStore } from "../src/security/rate-limit.js";
 import { RedisRateLimitStore } from "../src/security/rate-limit-redis.js";
-import { type RunningServer, startServer } from "../src/server/serve.js";
+import type { RunningServer } from "../src/server/serve.js";
 import { seedSyntheticHistory } from "../src/store/index.js";
 import { postgresService, redisService } from "../test/helpers/services.js";
+import { timeFirstEvent as firstEvent, timedGet as get, withBenchServer } from "./load.js";
 import { type Figure, round, summarize } from "./stats.js";
 
 const RECORDS = Number(process.env.BENCH_SCALE_RECORDS ?? 100_000);
@@ -30,67 +27,8 @@ const WORDS = [
   "graph",
   "marathon",
 ];
-const PROMPT =
-  "Write a product description for a waterproof hiking backpack aimed at weekend hikers. Keep it under 120 words.";
-
-async function withServer<T>(env: Record<string, string>, fn: (s: RunningServer) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "pf-bench-scale-"));
-  const config = loadConfig({
-    HOST: "127.0.0.1",
-    PORT: "0",
-    DATA_DIR: dir,
-    LOG_LEVEL: "silent",
-    LLM_PROVIDER: "local",
-    RATE_LIMIT_RPM: "100000000",
-    RATE_LIMIT_OPTIMIZE_RPM: "100000000",
-    ...env,
-  });
-  const server = await startServer({ config });
-  try {
-    return await fn(server);
-  } finally {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function get(url: URL, agent: http.Agent): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    http
-      .get(url, { agent }, (res) => {
-        if (res.statusCode !== 200) reject(new Error(`${url.pathname} answered ${res.statusCode}`));
-        res.resume();
-        res.on("end", () => resolve(performance.now() - start));
-      })
-      .on("error", reject);
-  });
-}
-
-function firstEvent(url: URL, agent: http.Agent): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const body = JSON.stringify({ prompt: PROMPT });
-    const start = performance.now();
-    let first = Number.NaN;
-    const req = http.request(
-      url,
-      {
-        method: "POST",
-        agent,
-        headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) },
-      },
-      (res) => {
-        if (res.statusCode !== 200) reject(new Error(`POST /api/optimize answered ${res.statusCode}`));
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
-          if (Number.isNaN(first) && chunk.includes("event:")) first = performance.now() - start;
-        });
-        res.on("end", () => resolve(first));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
+function withServer<T>(env: Record<string, string>, fn: (s: RunningServer) => Promise<T>): Promise<T> {
+  return withBenchServer("pf-bench-scale-", fn, env);
 }
 
 async function measure(label: "sqlite" | "postgres", env: Record<string, string>) {

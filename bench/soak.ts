@@ -6,54 +6,31 @@
 //  - restart after `kill -9` to healthy with 100 000 records (the compiled CLI, as `npm start`).
 //
 //   BENCH=soak npm run bench
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
-import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createApp } from "../src/app.js";
-import { loadConfig } from "../src/config.js";
-import { type RunningServer, startServer } from "../src/server/serve.js";
+import type { RunningServer } from "../src/server/serve.js";
 import { seedSyntheticHistory } from "../src/store/index.js";
-import { type Figure, round } from "./stats.js";
+import {
+  type AutocannonResult,
+  benchConfig,
+  CONNECTIONS,
+  load,
+  PROMPT,
+  randomPort,
+  stopChild,
+  waitHealthy,
+  withBenchServer,
+} from "./load.js";
+import { type Figure, round, summarize } from "./stats.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const PROMPT =
-  "Write a product description for a waterproof hiking backpack aimed at weekend hikers. Keep it under 120 words.";
-
-interface AutocannonResult {
-  requests: { average: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
-
-function benchConfig(dataDir: string) {
-  return loadConfig({
-    HOST: "127.0.0.1",
-    PORT: "0",
-    DATA_DIR: dataDir,
-    LOG_LEVEL: "silent",
-    LLM_PROVIDER: "local",
-    RATE_LIMIT_RPM: "100000000",
-    RATE_LIMIT_OPTIMIZE_RPM: "100000000",
-  });
-}
-
-async function withServer<T>(fn: (server: RunningServer, dataDir: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "pf-bench-soak-"));
-  const server = await startServer({ config: benchConfig(dir) });
-  try {
-    return await fn(server, dir);
-  } finally {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+function withServer<T>(fn: (server: RunningServer, dataDir: string) => Promise<T>): Promise<T> {
+  return withBenchServer("pf-bench-soak-", fn);
 }
 
 function loadFigure(name: string, r: AutocannonResult, seconds: number): Figure {
@@ -67,7 +44,7 @@ function loadFigure(name: string, r: AutocannonResult, seconds: number): Figure 
     requests_per_s: round(r.requests.average, 0),
     p50_ms: r.latency.p50,
     p99_ms: r.latency.p99,
-    connections: 10,
+    connections: CONNECTIONS,
     seconds,
   };
 }
@@ -75,21 +52,23 @@ function loadFigure(name: string, r: AutocannonResult, seconds: number): Figure 
 export async function benchLoad(seconds = 10): Promise<Figure[]> {
   return withServer(async (server) => {
     await seedSyntheticHistory(server.app.deps.store, 10_000);
-    const search = await autocannon({
-      url: `${server.url}/api/history?search=${encodeURIComponent("customer churn")}`,
-      connections: 10,
-      duration: seconds,
-      workers: 1,
-    });
-    const optimize = await autocannon({
-      url: `${server.url}/api/optimize`,
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "text/event-stream" },
-      body: JSON.stringify({ prompt: PROMPT }),
-      connections: 10,
-      duration: seconds,
-      workers: 1,
-    });
+    // Not strict: errors are the figure here, not a reason to abort.
+    const search = await load(
+      `${server.url}/api/history?search=${encodeURIComponent("customer churn")}`,
+      seconds,
+      {},
+      false,
+    );
+    const optimize = await load(
+      `${server.url}/api/optimize`,
+      seconds,
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream" },
+        body: JSON.stringify({ prompt: PROMPT }),
+      },
+      false,
+    );
     return [loadFigure("history_search_10k", search, seconds), loadFigure("optimize_local", optimize, seconds)];
   });
 }
@@ -178,19 +157,6 @@ export async function benchSoak(runs = 10_000, warmUp = 2_000): Promise<Figure[]
   });
 }
 
-async function waitHealthy(port: number, child: ChildProcess, deadlineMs: number): Promise<void> {
-  const deadline = performance.now() + deadlineMs;
-  for (;;) {
-    if (performance.now() > deadline) throw new Error("server did not become healthy in time");
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health`)
-      .then((r) => r.status === 200)
-      .catch(() => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** `promptforge serve` from dist/ (run `npm run build` first, as `npm start` needs). */
 export async function benchRestartAfterKill(records = 100_000, runs = 3): Promise<Figure[]> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "pf-bench-restart-"));
@@ -200,7 +166,7 @@ export async function benchRestartAfterKill(records = 100_000, runs = 3): Promis
     await app.close();
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const port = 20_000 + Math.floor(Math.random() * 20_000);
+      const port = randomPort();
       const env = {
         ...process.env,
         DATA_DIR: dir,
@@ -229,12 +195,10 @@ export async function benchRestartAfterKill(records = 100_000, runs = 3): Promis
         await waitHealthy(port, second, 60_000);
         times.push(performance.now() - started);
       } finally {
-        const exited = new Promise((r) => second.once("exit", r));
-        second.kill("SIGTERM");
-        await exited;
+        await stopChild(second);
       }
     }
-    const best = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)] ?? Number.NaN;
+    const best = summarize(times).median;
     return [
       {
         name: "crash.restart_after_kill9_to_healthy_100k.median",

@@ -1,78 +1,24 @@
 // `promptforge serve` as a real process: it prints its URL, logs JSON, answers health, and shuts
 // down gracefully on SIGTERM/SIGINT (open streams get an `error` event, runs end `cancelled`).
-import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
+import { killAllServe, type ServeProcess, spawnServe as spawnServeProcess } from "../helpers/serve-process.js";
 import { readSse, type SseFrame } from "../helpers/sse.js";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-
-interface Spawned {
-  child: ChildProcess;
-  url: string;
-  dataDir: string;
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
-async function spawnServe(env: Record<string, string> = {}): Promise<Spawned> {
+function spawnServe(env: Record<string, string> = {}): Promise<ServeProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pf-cli-"));
   dirs.push(dataDir);
-  const child = spawn(process.execPath, ["--import", "tsx", "test/helpers/cli-entry.ts", "serve"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      HOST: "127.0.0.1",
-      PORT: "0",
-      MCP_PORT: "0",
-      RATE_LIMIT_RPM: "1000000",
-      RATE_LIMIT_OPTIMIZE_RPM: "1000000",
-      LLM_PROVIDER: "local",
-      LOG_LEVEL: "info",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let out = "";
-  let err = "";
-  child.stdout?.on("data", (d) => {
-    out += d;
-  });
-  child.stderr?.on("data", (d) => {
-    err += d;
-  });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const match = /listening on (http:\/\/\S+)/.exec(err);
-      if (match) {
-        clearInterval(timer);
-        resolve(match[1] as string);
-      }
-    }, 20);
-    exit.then(({ code }) => {
-      clearInterval(timer);
-      reject(new Error(`serve exited early with ${code}: ${err}`));
-    });
-  });
-  return { child, url, dataDir, stdout: () => out, stderr: () => err, exit };
+  return spawnServeProcess(dataDir, { LOG_LEVEL: "info", ...env });
 }
 
-afterEach(() => {
-  for (const child of children.splice(0))
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+afterEach(async () => {
+  await killAllServe();
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,0 +1,155 @@
+// Shared load-generation helpers of the HTTP, soak and scale benchmarks: a bench server on a
+// throwaway data directory (logs off, rate limits raised so the limiter never answers 429),
+// autocannon runs, timed GETs and time-to-first-SSE-event, waiting for a spawned server to be
+// healthy, and the RSS of a process.
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import http from "node:http";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { type Config, loadConfig } from "../src/config.js";
+import { type RunningServer, startServer } from "../src/server/serve.js";
+
+export const PROMPT =
+  "Write a product description for a waterproof hiking backpack aimed at weekend hikers. Keep it under 120 words.";
+
+export function benchConfig(dataDir: string, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    HOST: "127.0.0.1",
+    PORT: "0",
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "silent",
+    LLM_PROVIDER: "local",
+    RATE_LIMIT_RPM: "100000000",
+    RATE_LIMIT_OPTIMIZE_RPM: "100000000",
+    ...env,
+  });
+}
+
+/** A server in this process on a fresh data directory, closed and removed after `fn`. */
+export async function withBenchServer<T>(
+  prefix: string,
+  fn: (server: RunningServer, dataDir: string) => Promise<T>,
+  env: Record<string, string> = {},
+): Promise<T> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const server = await startServer({ config: benchConfig(dir, env) });
+  try {
+    return await fn(server, dir);
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
+
+export const CONNECTIONS = 10;
+
+/**
+ * autocannon for `seconds` at 10 connections. The load generator runs in a worker thread so this
+ * thread's event loop serves requests only. `strict` throws on any non-2xx answer or error.
+ */
+export async function load(
+  url: string,
+  seconds: number,
+  options: Record<string, unknown> = {},
+  strict = true,
+): Promise<AutocannonResult> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, workers: 1, ...options });
+  if (strict && (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0)) {
+    throw new Error(
+      `load test of ${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
+  }
+  return result;
+}
+
+/** One GET on a keep-alive agent: ms until the body ended; rejects on a non-200 answer. */
+export function timedGet(url: URL, agent: http.Agent): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    http
+      .get(url, { agent }, (res) => {
+        if (res.statusCode !== 200) reject(new Error(`${url.pathname} answered ${res.statusCode}`));
+        res.resume();
+        res.on("end", () => resolve(performance.now() - start));
+      })
+      .on("error", reject);
+  });
+}
+
+/** One POST /api/optimize: ms until the first `event:` frame arrives; the stream is read to the end. */
+export function timeFirstEvent(url: URL, agent: http.Agent, prompt = PROMPT): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ prompt });
+    const start = performance.now();
+    let first = Number.NaN;
+    const req = http.request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: {
+          "Content-Type": "application/json",
+          Accept: "text/event-stream",
+          "Content-Length": Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        if (res.statusCode !== 200) reject(new Error(`POST ${url.pathname} answered ${res.statusCode}`));
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          if (Number.isNaN(first) && chunk.includes("event:")) first = performance.now() - start;
+        });
+        res.on("end", () => resolve(first));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** Polls GET /api/health of a spawned server every 10 ms until it answers 200. */
+export async function waitHealthy(port: number, child: ChildProcess, deadlineMs: number): Promise<void> {
+  const deadline = performance.now() + deadlineMs;
+  for (;;) {
+    if (performance.now() > deadline) throw new Error(`server did not become healthy within ${deadlineMs} ms`);
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`)
+      .then((r) => r.status === 200)
+      .catch(() => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** SIGTERM a child process (if still running) and wait until it is gone. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+/** Resident set size of a process, from /proc. */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+/** A free-ish loopback port for a spawned server. */
+export function randomPort(): number {
+  return 20_000 + Math.floor(Math.random() * 20_000);
+}
