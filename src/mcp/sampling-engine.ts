@@ -7,6 +7,7 @@ import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
 import { isAbortError } from "../core/errors.js";
 import { checkPreservation } from "../core/local/preservation.js";
+import { withRequestedSecondaries } from "../core/local/selector.js";
 import type { PipelineEngine, StageContext } from "../core/pipeline/engine.js";
 import {
   AnalysisSchema,
@@ -127,7 +128,7 @@ export function createSamplingEngine(options: SamplingEngineOptions): PipelineEn
           }
         : null;
       const valid = chosen ? StrategyResultSchema.safeParse(chosen) : null;
-      if (valid?.success) return valid.data;
+      if (valid?.success) return withRequestedSecondaries(valid.data, req.secondary) ?? local.selectStrategy(req, ctx);
       fellBack(ctx, "strategy", reply.ok ? "the choice did not validate" : reply.problem);
       return local.selectStrategy(req, ctx);
     },

@@ -3,6 +3,7 @@
 // favour of the local rewrite), hybrid scoring and a blind A/B validator.
 import { isAbortError } from "../core/errors.js";
 import { checkPreservation } from "../core/local/preservation.js";
+import { withRequestedSecondaries } from "../core/local/selector.js";
 import type { OptimizeRequest, PipelineEngine, StageContext } from "../core/pipeline/engine.js";
 import type { Optimization, StrategyResult } from "../core/pipeline/schemas.js";
 import { mergeAnalysis } from "./analysis-merge.js";
@@ -181,7 +182,8 @@ export function createLlmEngine(options: LlmEngineOptions): PipelineEngine {
           messages: [{ role: "user", content: messages.user }],
           maxOutputTokens: 1_024,
         });
-        return toStrategy(value);
+        // The user's secondaries are kept; a model primary among them is re-chosen locally.
+        return withRequestedSecondaries(toStrategy(value), req.secondary) ?? local.selectStrategy(req, ctx);
       } catch (error) {
         if (ctx.signal.aborted || isAbortError(error)) throw error;
         const fallback = await local.selectStrategy(req, ctx);

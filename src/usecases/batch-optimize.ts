@@ -5,7 +5,7 @@ import type { EmitEvent } from "../core/pipeline/events.js";
 import type { OptimizationRecord } from "../core/records.js";
 import type { UseCaseDeps } from "./context.js";
 import { optimizePrompt } from "./optimize-prompt.js";
-import { BatchRequestSchema, type OptimizeOptions } from "./schemas.js";
+import { assertFrameworkChoice, BatchRequestSchema, type OptimizeOptions } from "./schemas.js";
 import { parseInput } from "./validate.js";
 
 export type BatchItemResult =
@@ -89,5 +89,6 @@ export async function optimizeMany(
 
 export async function batchOptimize(deps: UseCaseDeps, rawInput: unknown, options: BatchRunOptions = {}) {
   const { prompts, ...shared } = parseInput(BatchRequestSchema, rawInput);
+  assertFrameworkChoice(shared);
   return optimizeMany(deps, prompts, shared, options);
 }

@@ -7,7 +7,7 @@ import { CancelledError, preparePrompt, runPipeline, StageError } from "../core/
 import type { CodebaseContext } from "../core/pipeline/schemas.js";
 import type { OptimizationRecord } from "../core/records.js";
 import type { UseCaseDeps } from "./context.js";
-import { type OptimizeRequest, OptimizeRequestSchema } from "./schemas.js";
+import { assertFrameworkChoice, type OptimizeRequest, OptimizeRequestSchema } from "./schemas.js";
 import { parseInput } from "./validate.js";
 
 export interface OptimizeRunOptions {
@@ -76,6 +76,7 @@ export async function optimizePrompt(
   options: OptimizeRunOptions = {},
 ): Promise<OptimizationRecord> {
   const input: OptimizeRequest = parseInput(OptimizeRequestSchema, rawInput);
+  assertFrameworkChoice(input);
   // Reject bad input before anything is stored: a record is either real work or nothing.
   // Stored as sanitised: control and invisible characters never reach the database or later stages.
   const sanitised = preparePrompt(input.prompt).prompt;

@@ -3,7 +3,7 @@ import { AppError } from "../core/errors.js";
 import type { OptimizationRecord } from "../core/records.js";
 import type { UseCaseDeps } from "./context.js";
 import { type OptimizeRunOptions, optimizePrompt } from "./optimize-prompt.js";
-import { RetryRequestSchema } from "./schemas.js";
+import { assertFrameworkChoice, RetryRequestSchema } from "./schemas.js";
 import { parseInput } from "./validate.js";
 
 export async function retryOptimization(
@@ -13,6 +13,7 @@ export async function retryOptimization(
   options: Omit<OptimizeRunOptions, "retryOf"> = {},
 ): Promise<OptimizationRecord> {
   const input = parseInput(RetryRequestSchema, rawInput ?? {});
+  assertFrameworkChoice(input);
   const original = await deps.store.optimizations.get(id);
   if (!original) throw new AppError("not_found", `Optimization ${id} does not exist.`);
   // Keep the original's own choices unless the retry overrides them; an auto-selected strategy

@@ -1,5 +1,6 @@
 // Request schemas of the use cases, shared by REST (validation + OpenAPI), MCP (inputSchema) and CLI.
 import { z } from "zod";
+import { AppError } from "../core/errors.js";
 import { STAGES } from "../core/pipeline/events.js";
 import { MAX_PROMPT_CHARS } from "../core/pipeline/run.js";
 import { CodebaseContextSchema, STRATEGY_NAMES, TASK_TYPES } from "../core/pipeline/schemas.js";
@@ -22,6 +23,24 @@ export const StrategyInputSchema = z
     return name;
   });
 
+/** Up to two secondary strategies, each named once (after aliases are resolved). */
+export const SecondaryFrameworksSchema = z
+  .array(StrategyInputSchema)
+  .max(2, "secondary_frameworks holds at most 2 strategies")
+  .refine((list) => new Set(list).size === list.length, "secondary_frameworks must not name a strategy twice");
+
+/**
+ * A secondary equal to the primary cannot be honoured: refused (422) rather than silently dropped.
+ * Called by every use case that takes both (the schemas are extended by MCP, so no object refinement).
+ */
+export function assertFrameworkChoice(input: { strategy?: string; secondary_frameworks?: readonly string[] }): void {
+  if (!input.strategy || !input.secondary_frameworks?.includes(input.strategy)) return;
+  const message = `secondary_frameworks must differ from strategy (${input.strategy} is the primary)`;
+  throw new AppError("validation_error", `Invalid input — secondary_frameworks: ${message}`, {
+    details: { issues: [{ path: "secondary_frameworks", message }] },
+  });
+}
+
 export const PromptTextSchema = z
   .string({ error: "prompt must be a string" })
   .min(1, "prompt must not be empty")
@@ -42,7 +61,7 @@ export const OptimizeOptionsSchema = z.object({
     .regex(/^v\d{1,6}$/, 'version must look like "v1", "v2", …')
     .optional(),
   strategy: StrategyInputSchema.optional(),
-  secondary_frameworks: z.array(StrategyInputSchema).max(2).optional(),
+  secondary_frameworks: SecondaryFrameworksSchema.optional(),
   provider: z.string().trim().min(1).max(50).optional(),
   model: z.string().trim().min(1).max(200).optional(),
   codebase_context: CodebaseContextSchema.optional(),
@@ -57,7 +76,7 @@ export type OptimizeRequest = z.infer<typeof OptimizeRequestSchema>;
 
 export const RetryRequestSchema = z.object({
   strategy: StrategyInputSchema.optional(),
-  secondary_frameworks: z.array(StrategyInputSchema).max(2).optional(),
+  secondary_frameworks: SecondaryFrameworksSchema.optional(),
   provider: z.string().trim().min(1).max(50).optional(),
   model: z.string().trim().min(1).max(200).optional(),
 });

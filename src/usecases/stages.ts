@@ -10,7 +10,7 @@ import {
   StrategyResultSchema,
 } from "../core/pipeline/schemas.js";
 import type { UseCaseDeps } from "./context.js";
-import { PromptTextSchema, StrategyInputSchema } from "./schemas.js";
+import { assertFrameworkChoice, PromptTextSchema, SecondaryFrameworksSchema, StrategyInputSchema } from "./schemas.js";
 import { parseInput } from "./validate.js";
 
 const EngineChoice = {
@@ -24,7 +24,7 @@ export const StrategyStageSchema = z.object({
   prompt: PromptTextSchema,
   analysis: AnalysisSchema.optional(),
   strategy: StrategyInputSchema.optional(),
-  secondary_frameworks: z.array(StrategyInputSchema).max(2).optional(),
+  secondary_frameworks: SecondaryFrameworksSchema.optional(),
   ...EngineChoice,
 });
 export const OptimizeStageSchema = z.object({
@@ -65,6 +65,7 @@ export function createStageService(deps: UseCaseDeps) {
     },
     async strategy(raw: unknown, signal?: AbortSignal, apiKey?: string) {
       const input = parseInput(StrategyStageSchema, raw);
+      assertFrameworkChoice(input);
       const { prompt, warnings } = preparePrompt(input.prompt);
       const s = await setup(input, signal, apiKey);
       const analysis = await analysisOf(prompt, input.analysis, s);

@@ -149,13 +149,28 @@ describe("rewritePrompt", () => {
 
   it("layers another strategy on a later iteration while preserving the original", () => {
     const prompt = everyday.get("ev-14")!;
-    const first = optimize(prompt).result;
-    const second = optimize(prompt, undefined, { iteration: 2 });
-    const again = rewritePrompt({ ...second, prompt, previous: first, iteration: 2 });
-    expect(again.framework_applied).toBe("persona-assignment + context-enrichment + co-star + constraint-injection");
+    const analysis = analyzePrompt(prompt);
+    // One secondary leaves one free slot for a later iteration to fill.
+    const strategy = { ...selectStrategy({ prompt, analysis }), secondary_frameworks: ["context-enrichment" as const] };
+    const first = rewritePrompt({ prompt, analysis, strategy });
+    const again = rewritePrompt({ prompt, analysis, strategy, previous: first, iteration: 2 });
+    expect(again.framework_applied).toBe("persona-assignment + context-enrichment + constraint-injection");
     expect(again.optimized_prompt).toContain("## Rules");
     expect(again.optimized_prompt).toContain("Keep it under 120 words and don't mention the price.");
     expect(again.changes_made[0]).toMatch(/^Iteration 2: layered constraint-injection/);
+  });
+
+  it("names at most the primary and two secondaries in framework_applied, whatever the iteration", () => {
+    const prompt = everyday.get("ev-14")!;
+    for (let iteration = 1; iteration <= 5; iteration++) {
+      const { strategy, result } = optimize(prompt, undefined, { iteration });
+      expect(strategy.secondary_frameworks).toHaveLength(2);
+      const names = result.framework_applied.split(" + ");
+      expect(names).toEqual([strategy.strategy, ...strategy.secondary_frameworks]);
+      const bare = optimize(prompt, "risen", { iteration }).result.framework_applied.split(" + ");
+      expect(bare.length).toBeLessThanOrEqual(3);
+      expect(new Set(bare).size).toBe(bare.length);
+    }
   });
 
   it("applies every strategy as primary with every secondary without losing anything", () => {

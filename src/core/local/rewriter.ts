@@ -89,9 +89,16 @@ interface Build {
   markers: string[];
 }
 
+/** A primary and at most two secondaries are ever applied (and named in `framework_applied`). */
+const MAX_APPLIED = 3;
+
 function strategiesFor(strategy: StrategyResult, iteration: number): StrategyName[] {
-  const list = [strategy.strategy, ...strategy.secondary_frameworks].filter((s, i, all) => all.indexOf(s) === i);
-  const extras = ITERATION_EXTRAS.filter((s) => !list.includes(s)).slice(0, Math.max(0, iteration - 1));
+  const list = [strategy.strategy, ...strategy.secondary_frameworks]
+    .filter((s, i, all) => all.indexOf(s) === i)
+    .slice(0, MAX_APPLIED);
+  // A later iteration fills free secondary slots only: never more frameworks than a selection has.
+  const room = Math.min(Math.max(0, iteration - 1), MAX_APPLIED - list.length);
+  const extras = ITERATION_EXTRAS.filter((s) => !list.includes(s)).slice(0, room);
   return [...list, ...extras];
 }
 

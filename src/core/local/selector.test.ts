@@ -31,6 +31,30 @@ describe("selectStrategy", () => {
     expect(r.secondary_frameworks).toEqual(["co-star", "few-shot-scaffolding"]);
   });
 
+  it("keeps requested secondaries when the primary is left to selection", () => {
+    const auto = selectStrategy({ prompt: "write a poem", analysis: analysis("creative") });
+    expect(auto.secondary_frameworks).not.toEqual(["risen", "step-by-step"]);
+    const r = selectStrategy({
+      prompt: "write a poem",
+      analysis: analysis("creative"),
+      secondary: ["risen", "step-by-step"],
+    });
+    expect(r.strategy).toBe(auto.strategy);
+    expect(r.secondary_frameworks).toEqual(["risen", "step-by-step"]);
+    expect(r.reasoning).toMatch(/as requested: risen, step-by-step/);
+    expect(selectStrategy({ prompt: "p", analysis: analysis("creative"), secondary: [] }).secondary_frameworks).toEqual(
+      [],
+    );
+  });
+
+  it("picks another primary when the natural one is requested as a secondary, keeping it a secondary", () => {
+    const auto = selectStrategy({ prompt: "write a poem", analysis: analysis("creative") });
+    const r = selectStrategy({ prompt: "write a poem", analysis: analysis("creative"), secondary: [auto.strategy] });
+    expect(r.strategy).not.toBe(auto.strategy);
+    expect(r.secondary_frameworks).toEqual([auto.strategy]);
+    expect(StrategyResultSchema.parse(r)).toEqual(r);
+  });
+
   it("(1) picks chain-of-thought for high-complexity reasoning, analysis and math", () => {
     for (const t of ["reasoning", "analysis", "math"] as const) {
       const r = selectStrategy({

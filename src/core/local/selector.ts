@@ -141,7 +141,48 @@ function clampConfidence(v: number): number {
   return Math.round(Math.min(0.95, Math.max(0.5, v)) * 100) / 100;
 }
 
+/**
+ * The caller's own secondaries win over a selector's (local or a model's): the result keeps them as
+ * given. `null` when the selected primary is one of them, so the caller re-selects a primary that
+ * leaves the user's choice intact (the local selector does, see `selectStrategy`).
+ */
+export function withRequestedSecondaries(
+  result: StrategyResult,
+  requested: readonly StrategyName[] | undefined,
+): StrategyResult | null {
+  if (requested === undefined) return result;
+  if (requested.includes(result.strategy)) return null;
+  const secondaries = requested.filter((s, i, all) => all.indexOf(s) === i).slice(0, 2);
+  return {
+    ...result,
+    secondary_frameworks: secondaries,
+    reasoning: `${result.reasoning} Secondary frameworks as requested: ${secondaries.join(", ") || "none"}.`,
+  };
+}
+
 export function selectStrategy(req: StrategyRequest): StrategyResult {
+  if (req.override || req.secondary === undefined) return selectUnconstrained(req);
+  // Secondaries chosen by the user, primary left to selection: the primary must not be one of them.
+  const chosen = selectUnconstrained(req);
+  const kept = withRequestedSecondaries(chosen, req.secondary);
+  if (kept) return kept;
+  const requested = req.secondary;
+  const affinity = TASK_AFFINITIES[req.analysis.task_type];
+  const features = detectFeatures(req.prompt, req.analysis);
+  const candidates: StrategyName[] = [affinity.primary, ...affinity.secondary, "role-task-format", "co-star", "risen"];
+  const primary =
+    candidates.find((c) => !requested.includes(c) && !isSatisfied(c, features)) ??
+    candidates.find((c) => !requested.includes(c)) ??
+    "role-task-format";
+  return {
+    strategy: primary,
+    secondary_frameworks: requested.filter((s, i, all) => all.indexOf(s) === i).slice(0, 2),
+    reasoning: `${chosen.strategy} would lead, but it was requested as a secondary framework, so ${primary} leads (${RATIONALE[primary]}); secondary frameworks as requested: ${requested.join(", ")}.`,
+    confidence: clampConfidence(chosen.confidence - 0.1),
+  };
+}
+
+function selectUnconstrained(req: StrategyRequest): StrategyResult {
   const { analysis } = req;
   const features = detectFeatures(req.prompt, analysis);
   const affinity = TASK_AFFINITIES[analysis.task_type];
