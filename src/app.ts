@@ -11,7 +11,9 @@ import { createCancelChannel } from "./events/redis-cancel.js";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/registry.js";
 import type { FieldCipher } from "./security/crypto.js";
 import { assertDataDirUsable, explainDatabaseOpenFailure } from "./security/data-dir.js";
+import { createReplayCache, type ReplayCache, type SharedReplayCache } from "./security/internal-signing.js";
 import { RedisRateLimitStore } from "./security/rate-limit-redis.js";
+import { createRedisReplayCache } from "./security/replay-cache-redis.js";
 import { openStore, type Store } from "./store/index.js";
 import { PromptTestRepository } from "./store/prompt-tests.js";
 import { batchOptimize, optimizeMany } from "./usecases/batch-optimize.js";
@@ -154,6 +156,10 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       })
     : null;
   const rateLimitStore = redis ? new RedisRateLimitStore(redis.client) : undefined;
+  // Signed internal requests: a replay is refused by every instance (Redis) or by this one.
+  const replayCache: ReplayCache | SharedReplayCache = redis
+    ? createRedisReplayCache(redis.client)
+    : createReplayCache();
   const cancels = redis ? createCancelChannel(redis, (id) => runs.abort(id)) : null;
 
   return {
@@ -193,6 +199,10 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     transfer: createTransferService({ store, cipher }),
     /** The shared rate-limit store (Redis) when REDIS_URL is set; else each server keeps its own. */
     rateLimitStore,
+    /** The Redis connection (REDIS_URL) shared by the stores and buses of this instance, or null. */
+    redis,
+    /** The replay cache of signed internal requests (`/internal/*`): shared through Redis when configured. */
+    replayCache,
     /** Liveness of the database (one indexed read) and, when configured, of Redis (one PING). */
     async health(): Promise<{ database: "ok" | "error"; redis: "ok" | "error" | "not configured" }> {
       const redisState = redis === null ? "not configured" : (await redis.ping()) ? "ok" : "error";

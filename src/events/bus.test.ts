@@ -54,3 +54,32 @@ describe("createMemoryEventBus", () => {
     expect(bus.subscriberCount).toBe(1);
   });
 });
+
+describe("createMemoryEventBus with time ids", () => {
+  it("numbers events ms × 1000 + n, increasing within a millisecond and across a restart", async () => {
+    let now = 1_764_650_000_000;
+    const first = createMemoryEventBus<string>({ ids: "time", clock: () => now });
+    const a = await first.publish("a");
+    const b = await first.publish("b");
+    expect(a.id).toBe(1_764_650_000_000_000);
+    expect(b.id).toBe(a.id + 1);
+    now += 5;
+    const c = await first.publish("c");
+    expect(c.id).toBe(1_764_650_000_005_000);
+    // A restarted process: a new bus, nothing persisted, ids still above every earlier one.
+    now += 1;
+    const restarted = createMemoryEventBus<string>({ ids: "time", clock: () => now });
+    const d = await restarted.publish("d");
+    expect(d.id).toBeGreaterThan(c.id);
+    expect((await restarted.since(c.id)).map((e) => e.event)).toEqual(["d"]);
+  });
+
+  it("never goes backwards when the clock does", async () => {
+    let now = 2_000_000;
+    const bus = createMemoryEventBus<number>({ ids: "time", clock: () => now });
+    const a = await bus.publish(1);
+    now -= 1000;
+    const b = await bus.publish(2);
+    expect(b.id).toBe(a.id + 1);
+  });
+});

@@ -1,6 +1,12 @@
 // A small typed publish/subscribe bus with a bounded replay buffer and monotonically increasing ids,
 // so an SSE client can resume with Last-Event-ID. The in-process bus serves one instance; the
-// interface is asynchronous where a shared (Redis) bus would have to be, so one can be added later.
+// interface is asynchronous where a shared bus has to be: `redis-bus.ts` implements the same
+// interface over a Redis Stream for several instances.
+//
+// Ids: a plain sequence (1, 2, 3, …) by default, or, with `ids: "time"`, derived from the clock and
+// a sequence — `ms × 1000 + n`, the same numbers as the Redis bus's stream ids `ms-n` — so they
+// keep increasing across restarts of the process without anything persisted (a client resuming
+// with its last id after a restart gets the new events, not nothing).
 
 export interface BusEntry<T> {
   /** Monotonically increasing within the bus; the SSE `id:` of the event. */
@@ -35,16 +41,30 @@ export interface MemoryEventBusOptions {
   capacity?: number;
   /** Told when a listener throws; the bus keeps delivering to the others. */
   onListenerError?: (error: unknown) => void;
+  /** "sequence" (default): 1, 2, 3, …; "time": `ms × 1000 + n`, increasing across restarts. */
+  ids?: "sequence" | "time";
+  /** Clock for time ids (default Date.now). */
+  clock?: () => number;
 }
 
 export const DEFAULT_REPLAY_CAPACITY = 500;
+
+/** Events per millisecond a time id can number (`ms × TIME_ID_SCALE + n`, n < TIME_ID_SCALE). */
+export const TIME_ID_SCALE = 1000;
+
+/** The next time id after `last`: `now × 1000`, or `last + 1` when the clock has not moved on. */
+export function nextTimeId(last: number, now: number): number {
+  return Math.max(last + 1, Math.floor(now) * TIME_ID_SCALE);
+}
 
 export function createMemoryEventBus<T>(options: MemoryEventBusOptions = {}): EventBus<T> {
   const capacity = Math.max(1, options.capacity ?? DEFAULT_REPLAY_CAPACITY);
   // Ring buffer: `buffer[(start + i) % capacity]` for i in [0, size).
   const buffer: Array<BusEntry<T>> = [];
   let start = 0;
-  let nextId = 1;
+  const clock = options.clock ?? Date.now;
+  let lastId = 0;
+  const newId = options.ids === "time" ? () => (lastId = nextTimeId(lastId, clock())) : () => ++lastId;
   const listeners = new Set<BusListener<T>>();
   let closed = false;
 
@@ -67,7 +87,7 @@ export function createMemoryEventBus<T>(options: MemoryEventBusOptions = {}): Ev
 
   return {
     async publish(event) {
-      const entry: BusEntry<T> = { id: nextId++, event };
+      const entry: BusEntry<T> = { id: newId(), event };
       if (closed) return entry;
       if (buffer.length < capacity) buffer.push(entry);
       else {

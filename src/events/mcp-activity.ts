@@ -3,7 +3,9 @@
 // so it is validated strictly and every text field is short: summaries and previews, never secrets
 // and never a whole prompt.
 import { z } from "zod";
-import type { EventBus } from "./bus.js";
+import { createMemoryEventBus, type EventBus } from "./bus.js";
+import type { RedisConnection } from "./redis.js";
+import { createRedisEventBus } from "./redis-bus.js";
 
 export const MCP_ACTIVITY_TYPES = ["tool_start", "tool_progress", "tool_complete", "tool_error"] as const;
 export type McpActivityType = (typeof MCP_ACTIVITY_TYPES)[number];
@@ -56,4 +58,37 @@ export function busSink(bus: McpActivityBus, onError?: (error: unknown) => void)
   return (event) => {
     bus.publish(event).catch((error: unknown) => onError?.(error));
   };
+}
+
+/** The Redis stream of the activity feed (REDIS_URL), shared by every instance. */
+export const MCP_ACTIVITY_STREAM = "pf:events:mcp-activity";
+
+export interface McpActivityBusOptions {
+  /** The instance's Redis connection: the feed is then shared by every instance (a Redis Stream). */
+  redis?: RedisConnection | null;
+  /** About this many newest events are kept in the stream (default 10 000). */
+  maxLen?: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * The activity feed's bus: over Redis Streams with a Redis connection (events of every instance,
+ * Last-Event-ID replay on any of them), else in this process. Either way the ids are
+ * `ms × 1000 + n`, so they keep increasing across restarts and a resuming client is never told
+ * "nothing new" by a restarted server.
+ */
+export function createMcpActivityBus(options: McpActivityBusOptions = {}): McpActivityBus {
+  if (!options.redis) return createMemoryEventBus<McpActivity>({ ids: "time" });
+  return createRedisEventBus<McpActivity>({
+    connection: options.redis,
+    stream: MCP_ACTIVITY_STREAM,
+    maxLen: options.maxLen,
+    // Entries are read back from a shared store: only well-formed activity reaches a client.
+    decode: (value) => {
+      const parsed = McpActivitySchema.safeParse(value);
+      return parsed.success ? parsed.data : null;
+    },
+    onError: options.onError,
+    onListenerError: options.onError,
+  });
 }

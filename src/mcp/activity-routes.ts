@@ -47,8 +47,10 @@ export interface McpActivityRoutes {
 const WEBHOOK_MAX_BYTES = 16 * 1024;
 
 function parseLastEventId(value: string | undefined): number | undefined {
-  if (value === undefined || !/^\d{1,15}$/.test(value.trim())) return undefined;
-  return Number(value.trim());
+  // Feed ids are `ms × 1000 + n` (16 digits), see createMcpActivityBus.
+  if (value === undefined || !/^\d{1,16}$/.test(value.trim())) return undefined;
+  const id = Number(value.trim());
+  return Number.isSafeInteger(id) ? id : undefined;
 }
 
 export function createMcpActivityRoutes(options: McpActivityRoutesOptions): McpActivityRoutes {

@@ -55,6 +55,15 @@ export interface ReplayCache {
   readonly size: number;
 }
 
+/**
+ * A replay cache shared by several instances (e.g. Redis, replay-cache-redis.ts): the same answer,
+ * asynchronously. It rejects (an AppError `service_unavailable`) when the store cannot be reached,
+ * and the request is then refused with 503, never let through unchecked.
+ */
+export interface SharedReplayCache {
+  remember(id: string, expiresAt: number, now: number): Promise<boolean>;
+}
+
 export function createReplayCache(options: { maxEntries?: number } = {}): ReplayCache {
   const maxEntries = options.maxEntries ?? 100_000;
   const seen = new Map<string, number>(); // id → expiresAt, insertion-ordered
@@ -95,7 +104,12 @@ export interface VerifyInput {
   windowMs?: number;
 }
 
-export function verifySignedRequest(input: VerifyInput): VerifyResult {
+/** Everything but the replay check: headers, time window and signature. */
+type SignatureCheck =
+  | { ok: true; requestId: string; expiresAt: number; now: number }
+  | { ok: false; reason: VerifyFailure };
+
+function checkSignature(input: Omit<VerifyInput, "replayCache">): SignatureCheck {
   const now = (input.clock ?? Date.now)();
   const windowMs = input.windowMs ?? SIGNATURE_WINDOW_MS;
   const timestamp = input.header(TIMESTAMP_HEADER);
@@ -108,15 +122,24 @@ export function verifySignedRequest(input: VerifyInput): VerifyResult {
   if (Math.abs(now - signedAt) > windowMs) return { ok: false, reason: "stale_timestamp" };
   const expected = signature(input.secret, timestamp, id, input.method, input.path, input.body);
   if (!timingSafeEqual(Buffer.from(expected), Buffer.from(given))) return { ok: false, reason: "bad_signature" };
+  return { ok: true, requestId: id, expiresAt: signedAt + windowMs, now };
+}
+
+export function verifySignedRequest(input: VerifyInput): VerifyResult {
+  const checked = checkSignature(input);
+  if (!checked.ok) return checked;
   // Only authenticated ids enter the cache, so strangers cannot fill it.
-  if (!input.replayCache.remember(id, signedAt + windowMs, now)) return { ok: false, reason: "replayed" };
-  return { ok: true, requestId: id };
+  if (!input.replayCache.remember(checked.requestId, checked.expiresAt, checked.now)) {
+    return { ok: false, reason: "replayed" };
+  }
+  return { ok: true, requestId: checked.requestId };
 }
 
 export interface InternalAuthOptions {
   secret: string;
   clock?: () => number;
-  replayCache?: ReplayCache;
+  /** In memory by default; a shared one (Redis) makes a replay to any instance fail. */
+  replayCache?: ReplayCache | SharedReplayCache;
   windowMs?: number;
   /** Told why a request was refused (for logs; never sent to the client). */
   onReject?: (reason: VerifyFailure) => void;
@@ -128,18 +151,33 @@ export function internalAuth(options: InternalAuthOptions): MiddlewareHandler {
   return async (c, next) => {
     const url = new URL(c.req.url);
     const body = new Uint8Array(await c.req.arrayBuffer());
-    const result = verifySignedRequest({
+    const checked = checkSignature({
       secret: options.secret,
       method: c.req.method,
       path: `${url.pathname}${url.search}`,
       body,
       header: (n) => c.req.header(n),
-      replayCache,
       clock: options.clock,
       windowMs: options.windowMs,
     });
-    if (!result.ok) {
-      options.onReject?.(result.reason);
+    let reason: VerifyFailure | null = checked.ok ? null : checked.reason;
+    if (checked.ok) {
+      let fresh: boolean;
+      try {
+        // Only authenticated ids enter the cache, so strangers cannot fill it.
+        fresh = await replayCache.remember(checked.requestId, checked.expiresAt, checked.now);
+      } catch {
+        return errorResponse(
+          c,
+          503,
+          "service_unavailable",
+          "The replay check (Redis, REDIS_URL) is unreachable; retry shortly.",
+        );
+      }
+      if (!fresh) reason = "replayed";
+    }
+    if (reason !== null) {
+      options.onReject?.(reason);
       return errorResponse(c, 401, "unauthorized", "Request signature rejected");
     }
     return next();

@@ -142,6 +142,7 @@ export function applySecurity(http: OpenAPIHono, app: App, options: SecurityOpti
     "/internal/*",
     internalAuth({
       secret: app.internalSecret,
+      replayCache: app.replayCache,
       // The reason stays in the log; the client only ever sees the one 401.
       onReject: (reason) => app.logger.warn({ reason }, "rejected an internal request"),
     }),

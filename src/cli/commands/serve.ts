@@ -3,8 +3,7 @@
 import type { Command } from "commander";
 import type { App, AppOptions } from "../../app.js";
 import { type Config, loadConfig } from "../../config.js";
-import { createMemoryEventBus } from "../../events/bus.js";
-import type { McpActivity } from "../../events/mcp-activity.js";
+import { createMcpActivityBus, type McpActivityBus } from "../../events/mcp-activity.js";
 import { createMcpActivityRoutes, type McpActivityRoutes } from "../../mcp/activity-routes.js";
 import type { McpHttpServer } from "../../mcp/http.js";
 import { mountMcpActivityRoutes } from "../../server/mcp-activity.js";
@@ -28,8 +27,9 @@ export interface ServeOptions {
 export async function serveUntilSignal(options: ServeOptions): Promise<number> {
   const { io } = options;
   const withMcp = options.mcp ?? true;
-  // One activity bus per process, shared by the MCP server and the API's /api/mcp feed.
-  const bus = createMemoryEventBus<McpActivity>();
+  // One activity bus per process, shared by the MCP server and the API's /api/mcp feed; with
+  // REDIS_URL a Redis Stream shared by every instance (created once the app, and Redis, exist).
+  let bus: McpActivityBus | null = null;
   let mcp: McpHttpServer | null = null;
   let mcpState: "not started" | "running" | "stopped" = "not started";
   let activity: McpActivityRoutes | null = null;
@@ -51,6 +51,10 @@ export async function serveUntilSignal(options: ServeOptions): Promise<number> {
     appOptions: options.appOptions,
     heartbeatMs: options.heartbeatMs,
     mount: (http, app) => {
+      bus = createMcpActivityBus({
+        redis: app.redis,
+        onError: (error) => app.logger.warn({ err: error }, "MCP activity feed: Redis stream unavailable"),
+      });
       activity = createMcpActivityRoutes({
         bus,
         secret: app.internalSecret,
@@ -67,6 +71,7 @@ export async function serveUntilSignal(options: ServeOptions): Promise<number> {
       activity?.close();
       await mcp?.close();
       if (mcp) mcpState = "stopped";
+      await bus?.close();
     },
   }).catch((error: NodeJS.ErrnoException) => {
     releaseSignals();
@@ -81,7 +86,12 @@ export async function serveUntilSignal(options: ServeOptions): Promise<number> {
     try {
       // Loaded after the API listens, so /api/health answers while the MCP SDK is still loading.
       const { startMcpHttpServer } = await import("../../mcp/http.js");
-      mcp = await startMcpHttpServer({ app: server.app, config: options.config, bus, logger: log });
+      mcp = await startMcpHttpServer({
+        app: server.app,
+        config: options.config,
+        bus: bus ?? undefined,
+        logger: log,
+      });
       mcpState = "running";
       io.stderr.write(`MCP (Streamable HTTP) on ${mcp.url}\n`);
     } catch (error) {
