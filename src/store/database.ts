@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import { type Generated, Kysely, SqliteDialect } from "kysely";
+import { attachReadCache, cachingStatements } from "./sqlite-statements.js";
 
 export interface OptimizationTable {
   /** Internal row number (SQLite rowid alias); keys the search index. Never exposed. */
@@ -155,5 +156,7 @@ export function openSqliteDatabase(options: SqliteOpenOptions): Kysely<Database>
   // History search touches many rows; a bigger page cache and memory-mapped reads keep it fast.
   sqlite.pragma("cache_size = -32000");
   sqlite.pragma("mmap_size = 268435456");
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
+  attachReadCache(db, sqlite);
+  return db;
 }

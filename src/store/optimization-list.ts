@@ -6,6 +6,7 @@ import type { Database } from "./database.js";
 import { StoreError } from "./errors.js";
 import { type OptimizationRow, rowToRecord } from "./optimization-rows.js";
 import type { OptimizationFilter, SearchIndex, SearchPlan } from "./search.js";
+import { readCacheOf } from "./sqlite-statements.js";
 
 export const OPTIMIZATION_SORTS = ["created_at", "overall_score", "title", "relevance"] as const;
 export type OptimizationSort = (typeof OPTIMIZATION_SORTS)[number];
@@ -146,6 +147,54 @@ export async function listOptimizations(
       ? plan.total
       : Number((await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n);
   return { items: rows.map(rowToRecord), total, page, per_page };
+}
+
+/**
+ * Every option that shapes a page: the read-cache key of a listing. A Record over the options'
+ * keys, so a new option that is not part of the key fails to compile.
+ */
+const LIST_KEY_FIELDS: Record<keyof OptimizationListOptions, true> = {
+  page: true,
+  per_page: true,
+  search: true,
+  project_id: true,
+  prompt_id: true,
+  task_type: true,
+  status: true,
+  strategy: true,
+  tag: true,
+  min_score: true,
+  retry_of: true,
+  sort: true,
+  order: true,
+};
+const LIST_KEYS = Object.keys(LIST_KEY_FIELDS) as Array<keyof OptimizationListOptions>;
+
+function listKey(options: OptimizationListOptions): string {
+  return `optimization.list${JSON.stringify(LIST_KEYS.map((k) => options[k] ?? null))}`;
+}
+
+/**
+ * `listOptimizations` as the UTF-8 JSON of the page (what GET /api/history sends). On SQLite the
+ * bytes are kept while no row of the database changed (see sqlite-statements.ts): a page polled
+ * again is read, serialised and encoded once. Any write — here or by another process — reads afresh.
+ */
+export async function listOptimizationsJson(
+  db: Kysely<Database>,
+  search: SearchIndex,
+  options: OptimizationListOptions,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const cache = readCacheOf(db);
+  if (cache === null) return Buffer.from(JSON.stringify(await listOptimizations(db, search, options)));
+  // The token is read before the query: a write landing in between leaves the entry keyed by the
+  // older token, so it is never served.
+  const token = cache.token();
+  const key = listKey(options);
+  const hit = cache.get(key, token);
+  if (hit !== undefined) return hit;
+  const bytes = Buffer.from(JSON.stringify(await listOptimizations(db, search, options)));
+  cache.set(key, token, bytes);
+  return bytes;
 }
 
 async function rankedPage(

@@ -5,6 +5,7 @@ import { type StoreContext, timestamp } from "./context.js";
 import { StoreError } from "./errors.js";
 import {
   listOptimizations,
+  listOptimizationsJson,
   type OptimizationListOptions,
   type OptimizationStats,
   optimizationStats,
@@ -99,6 +100,11 @@ export class OptimizationRepository {
 
   list(options: OptimizationListOptions = {}): Promise<Page<OptimizationRecord>> {
     return listOptimizations(this.ctx.db, this.ctx.search, options);
+  }
+
+  /** `list` as the page's UTF-8 JSON; on SQLite read and serialised once while nothing changed. */
+  listJson(options: OptimizationListOptions = {}): Promise<Uint8Array<ArrayBuffer>> {
+    return listOptimizationsJson(this.ctx.db, this.ctx.search, options);
   }
 
   listByProject(projectId: string, options: Omit<OptimizationListOptions, "project_id"> = {}) {

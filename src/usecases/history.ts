@@ -36,6 +36,11 @@ export function createHistoryService(deps: UseCaseDeps) {
       const query = parseInput(HistoryQuerySchema, raw ?? {});
       return repo().list(query);
     },
+    /** `list` as UTF-8 JSON (GET /api/history): the store serves an unchanged page from its read cache. */
+    async listJson(raw: unknown): Promise<Uint8Array<ArrayBuffer>> {
+      const query = parseInput(HistoryQuerySchema, raw ?? {});
+      return repo().listJson(query);
+    },
     stats: () => repo().stats(),
     async delete(id: string): Promise<void> {
       if (!(await repo().delete(id))) throw new AppError("not_found", `Optimization ${id} does not exist.`);

@@ -63,7 +63,8 @@ export function registerHistoryRoutes(http: OpenAPIHono, deps: HttpDeps): void {
       query: HistoryQuerySchema,
       responses: jsonResponse(HistoryPage, "One page of records"),
     },
-    async (c, { query }) => c.json(await app.history.list(query)),
+    // The page arrives as UTF-8 JSON (serialised once while the history is unchanged).
+    async (c, { query }) => c.body(await app.history.listJson(query), 200, { "Content-Type": "application/json" }),
   );
 
   defineRoute(

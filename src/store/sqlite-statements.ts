@@ -1,0 +1,113 @@
+// The SQLite connection as Kysely sees it, with two additions for the read path:
+//  - prepared statements cached by SQL text (Kysely's SQLite driver calls `prepare` for every
+//    query; compiling a 39-column SELECT costs more than running it on a small table);
+//  - a change token that moves whenever the database may have changed: SQLite's `total_changes()`
+//    (rows this connection inserted, updated or deleted, committed or not) together with
+//    `PRAGMA data_version` (moves when any *other* connection — the CLI, a second server on the
+//    same file — commits). Equal tokens mean no row changed in between, so a result read under
+//    one token may be served again while the token is the same (see `readCacheOf`).
+import type SqliteDatabase from "better-sqlite3";
+import type { SqliteDatabase as KyselySqliteDatabase, SqliteStatement } from "kysely";
+
+/** Distinct SQL texts kept prepared; `IN (?, ?, …)` lists make the set open-ended, hence the bound. */
+export const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Wraps a better-sqlite3 handle for Kysely's SqliteDialect: `prepare` returns the statement
+ * prepared earlier for the same text (least recently used ones are dropped past `max`). A statement
+ * still being iterated by a stream is busy; then a fresh one is prepared for the caller.
+ */
+export function cachingStatements(
+  sqlite: SqliteDatabase.Database,
+  max = STATEMENT_CACHE_SIZE,
+): KyselySqliteDatabase & { size(): number } {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    prepare(sql: string): SqliteStatement {
+      const hit = cache.get(sql);
+      if (hit !== undefined) {
+        if (hit.busy) return sqlite.prepare(sql);
+        cache.delete(sql);
+        cache.set(sql, hit);
+        return hit;
+      }
+      const statement = sqlite.prepare(sql);
+      cache.set(sql, statement);
+      if (cache.size > max) cache.delete(cache.keys().next().value as string);
+      return statement;
+    },
+    close() {
+      cache.clear();
+      sqlite.close();
+    },
+    size: () => cache.size,
+  };
+}
+
+/** Read results kept while the database's change token stays the same. */
+export interface ReadCache {
+  /** The current change token (cheap: one prepared single-row SELECT on the raw handle). */
+  token(): string;
+  /** A value stored under `key` while the token was `token`, or undefined. */
+  get(key: string, token: string): Uint8Array<ArrayBuffer> | undefined;
+  set(key: string, token: string, value: Uint8Array<ArrayBuffer>): void;
+}
+
+/** Bounds of each database's read cache: entries and total bytes. */
+export const READ_CACHE_ENTRIES = 64;
+export const READ_CACHE_BYTES = 4_000_000;
+
+function createReadCache(sqlite: SqliteDatabase.Database): ReadCache {
+  const probe = sqlite
+    .prepare("SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version()) AS v")
+    .raw(true);
+  const entries = new Map<string, { token: string; value: Uint8Array<ArrayBuffer> }>();
+  let bytes = 0;
+  const drop = (key: string) => {
+    const entry = entries.get(key);
+    if (entry === undefined) return;
+    bytes -= entry.value.byteLength;
+    entries.delete(key);
+  };
+  return {
+    token() {
+      const [changes, version] = probe.get() as [number, number];
+      return `${changes}:${version}`;
+    },
+    get(key, token) {
+      const entry = entries.get(key);
+      if (entry === undefined) return undefined;
+      if (entry.token !== token) {
+        drop(key);
+        return undefined;
+      }
+      entries.delete(key);
+      entries.set(key, entry);
+      return entry.value;
+    },
+    set(key, token, value) {
+      drop(key);
+      if (value.byteLength > READ_CACHE_BYTES / 4) return;
+      entries.set(key, { token, value });
+      bytes += value.byteLength;
+      while (entries.size > READ_CACHE_ENTRIES || bytes > READ_CACHE_BYTES) {
+        drop(entries.keys().next().value as string);
+      }
+    },
+  };
+}
+
+const readCaches = new WeakMap<object, ReadCache>();
+
+/** Gives the Kysely instance over `sqlite` a read cache (called once, where the database is opened). */
+export function attachReadCache(db: object, sqlite: SqliteDatabase.Database): void {
+  readCaches.set(db, createReadCache(sqlite));
+}
+
+/**
+ * The read cache of a SQLite database opened by this store; null for PostgreSQL (other instances
+ * write without a token this process could see) and for a transaction (its reads are not shared).
+ */
+export function readCacheOf(db: object): ReadCache | null {
+  return readCaches.get(db) ?? null;
+}
