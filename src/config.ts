@@ -2,6 +2,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { type DataDirSource, resolveDataDir } from "./security/data-dir.js";
 
 // src/config.ts and dist/config.js both sit one level below the package root.
 const DEFAULT_WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "dist", "web");
@@ -34,7 +35,8 @@ const EnvSchema = z.object({
   PUBLIC_URL: list.default([]),
   ALLOWED_HOSTS: list.default([]),
   TRUST_PROXY: bool.default(false),
-  DATA_DIR: z.string().trim().min(1).default("./data"),
+  // Unset: the user data directory (src/security/data-dir.ts), or an existing ./data store.
+  DATA_DIR: optionalString,
   WEB_DIR: optionalString,
   DATABASE_URL: optionalString,
   REDIS_URL: optionalString,
@@ -51,6 +53,9 @@ const EnvSchema = z.object({
   MCP_AUTH_TOKEN: optionalString,
   MCP_HOST: z.string().trim().min(1).default("127.0.0.1"),
   MCP_PORT: port.default(8001),
+  // Streamable HTTP sessions: the least-recently-used idle one is evicted beyond the cap.
+  MCP_MAX_SESSIONS: z.coerce.number().int().min(1).max(10_000).default(100),
+  MCP_SESSION_IDLE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(1_800_000),
   INTERNAL_WEBHOOK_SECRET: optionalString,
   ENCRYPTION_KEY: optionalString,
   RATE_LIMIT_RPM: z.coerce.number().int().min(1).default(60),
@@ -92,6 +97,8 @@ export interface Config {
   allowedHosts: string[];
   trustProxy: boolean;
   dataDir: string;
+  /** Why `dataDir` is what it is (announced at start-up). */
+  dataDirSource?: DataDirSource;
   /** The built web UI served at `/`; default the package's dist/web. */
   webDir: string;
   databaseUrl?: string;
@@ -112,6 +119,10 @@ export interface Config {
   mcpAuthToken?: string;
   mcpHost: string;
   mcpPort: number;
+  /** Open MCP HTTP sessions at most; beyond it the least-recently-used idle one is evicted. */
+  mcpMaxSessions: number;
+  /** An MCP HTTP session without requests for this long is closed. */
+  mcpSessionIdleMs: number;
   internalWebhookSecret?: string;
   encryptionKey?: string;
   rateLimitRpm: number;
@@ -179,13 +190,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         "signed internal requests of the other instances unreadable",
     );
   }
+  const data = resolveDataDir({ env: { ...env, DATA_DIR: e.DATA_DIR } });
   return {
     host: e.HOST,
     port: e.PORT,
     publicUrls: e.PUBLIC_URL,
     allowedHosts: e.ALLOWED_HOSTS,
     trustProxy: e.TRUST_PROXY,
-    dataDir: path.resolve(e.DATA_DIR),
+    dataDir: data.dataDir,
+    dataDirSource: data.source,
     webDir: e.WEB_DIR ? path.resolve(e.WEB_DIR) : DEFAULT_WEB_DIR,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
@@ -201,6 +214,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mcpAuthToken: e.MCP_AUTH_TOKEN,
     mcpHost: e.MCP_HOST,
     mcpPort: e.MCP_PORT,
+    mcpMaxSessions: e.MCP_MAX_SESSIONS,
+    mcpSessionIdleMs: e.MCP_SESSION_IDLE_MS,
     internalWebhookSecret: e.INTERNAL_WEBHOOK_SECRET,
     encryptionKey: e.ENCRYPTION_KEY,
     rateLimitRpm: e.RATE_LIMIT_RPM,

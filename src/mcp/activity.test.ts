@@ -55,7 +55,8 @@ describe("ToolCallTracker", () => {
     expect(t.events.map((e) => e.type)).toEqual(["tool_start", "tool_progress", "tool_complete"]);
     expect(t.events.every((e) => McpActivitySchema.safeParse(e).success)).toBe(true);
     const [start, , done] = t.events;
-    expect(start?.input).toContain(`(${prompt.length} chars)`);
+    expect(start?.input).toMatch(new RegExp(`^prompt=<${prompt.length} chars, 1 line, sha256:[0-9a-f]{8}>$`));
+    expect(start?.input).not.toContain("Summarise");
     expect(start?.input?.length).toBeLessThan(300);
     expect(done).toMatchObject({
       duration_ms: 250,
@@ -88,7 +89,7 @@ describe("ToolCallTracker", () => {
 });
 
 describe("describeArgs", () => {
-  it("previews long texts and never copies them whole", () => {
+  it("keeps no prompt text, long or short: sizes and a short hash instead", () => {
     const text = "x".repeat(5_000);
     const out = describeArgs({
       prompt: text,
@@ -96,8 +97,73 @@ describe("describeArgs", () => {
       max_iterations: 2,
       codebase_context: { language: "ts" },
     });
-    expect(out).toMatch(/prompt="x+…" \(5000 chars\), tags=\[2\], max_iterations=2, codebase_context=\{…\}/);
+    expect(out).toMatch(
+      /^prompt=<5000 chars, 1 line, sha256:[0-9a-f]{8}>, tags=\[2\], max_iterations=2, codebase_context=\{…\}$/,
+    );
     expect(out?.length).toBeLessThanOrEqual(280);
+    const key = "sk-ant-api03-SECRETSECRETSECRET";
+    for (const args of [
+      { prompt: `Use ${key} to call the API` },
+      { prompt: "hi" },
+      { content: `two\nlines ${key}` },
+      { title: key, query: key, optimized: key },
+      { strategy: `co-star ${key}` },
+    ]) {
+      const summary = describeArgs(args) ?? "";
+      expect(summary).not.toContain("SECRET");
+      expect(summary).not.toContain("hi");
+      expect(summary).not.toContain("call the API");
+    }
+    expect(describeArgs({ prompt: "hi" })).toMatch(/^prompt=<2 chars, 1 line, sha256:[0-9a-f]{8}>$/);
+    // Identifiers and choices stay readable.
+    expect(describeArgs({ id: "3f2a-11", strategy: "co-star", provider: "mcp-sampling" })).toBe(
+      "id=3f2a-11, strategy=co-star, provider=mcp-sampling",
+    );
+  });
+});
+
+describe("ToolCallTracker and the client", () => {
+  it("closes a call the client cancels (notifications/cancelled) as tool_error", () => {
+    const t = setup();
+    t.inner.onmessage?.({ jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "optimize", arguments: {} } });
+    expect(t.tracker.activeCalls).toBe(1);
+    t.advance(40);
+    t.inner.onmessage?.({
+      jsonrpc: "2.0",
+      method: "notifications/cancelled",
+      params: { requestId: 4, reason: "User\u001b[31m pressed Esc" },
+    });
+    expect(t.tracker.activeCalls).toBe(0);
+    expect(t.events.map((e) => e.type)).toEqual(["tool_start", "tool_error"]);
+    expect(t.events[1]).toMatchObject({ duration_ms: 40, message: "Cancelled by the client: User [31m pressed Esc" });
+    expect(t.received).toHaveLength(2); // the SDK still gets the cancellation (it aborts the handler)
+  });
+
+  it("answers calls in flight with an error result at shutdown and stops their handlers", async () => {
+    const t = setup();
+    t.inner.onmessage?.({ jsonrpc: "2.0", id: "a", method: "tools/call", params: { name: "optimize" } });
+    expect(await t.tracker.interruptAll()).toBe(1);
+    expect(t.inner.sent).toEqual([
+      expect.objectContaining({ id: "a", result: expect.objectContaining({ isError: true }) }),
+    ]);
+    expect(t.received.at(-1)).toMatchObject({ method: "notifications/cancelled", params: { requestId: "a" } });
+    expect(t.events.map((e) => e.type)).toEqual(["tool_start", "tool_error"]);
+    expect(t.events[1]?.message).toMatch(/shutting down/);
+    expect(t.tracker.activeCalls).toBe(0);
+  });
+
+  it("strips control characters from the client's name", () => {
+    const events: McpActivity[] = [];
+    const tracker = new ToolCallTracker({
+      sink: (e) => events.push(e),
+      transport: "http",
+      clientName: () => "\u001b]0;evil\u0007IDE\u001b[2J\r\nname\u202e",
+    });
+    const inner = new FakeTransport();
+    tracker.wrap(inner);
+    inner.onmessage?.({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "stats" } });
+    expect(events[0]?.client).toBe("]0;evil IDE [2J name");
+    expect(events[0]?.client).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/);
   });
 });
 

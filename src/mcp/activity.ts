@@ -1,11 +1,13 @@
 // Live activity of MCP tool calls (PRODUCT.md 7). The tracker wraps a transport and watches the
 // JSON-RPC traffic, so every `tools/call` yields tool_start and then tool_complete or tool_error,
 // whatever happens inside (including input the SDK rejects before a handler runs). Handlers add
-// tool_progress through `progress()`. Events carry short summaries only, never a whole prompt.
-import { randomUUID } from "node:crypto";
+// tool_progress through `progress()`. Events carry short summaries only, never a prompt's text; a call
+// the client cancels is closed as tool_error, and `interruptAll()` answers calls in flight at shutdown.
+import { createHash, randomUUID } from "node:crypto";
 import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   isJSONRPCErrorResponse,
+  isJSONRPCNotification,
   isJSONRPCRequest,
   isJSONRPCResultResponse,
   type JSONRPCMessage,
@@ -27,25 +29,79 @@ interface OpenCall {
   callId: string;
   tool: string;
   startedAt: number;
+  /** The JSON-RPC id the answer must carry. */
+  requestId: RequestId;
 }
 
-const LINKED_TOOLS = new Set(["optimize", "retry", "get", "cancel", "tag"]);
-const TEXT_KEYS = new Set(["prompt", "content", "original", "optimized", "documentation", "description"]);
+/** The result a call in flight gets when the server shuts down (instead of no answer at all). */
+export const SHUTDOWN_MESSAGE =
+  "PromptForge is shutting down: this call was stopped before it finished (a run it started ends cancelled). Retry once the server is back.";
 
-/** A one-line description of tool arguments: short values shown, long texts previewed, nothing nested. */
+const LINKED_TOOLS = new Set(["optimize", "retry", "get", "cancel", "tag"]);
+/** Arguments whose values are identifiers or choices, shown when they look like one. */
+const SHOWN_KEYS = new Set([
+  "id",
+  "ids",
+  "project_id",
+  "prompt_id",
+  "strategy",
+  "provider",
+  "engine",
+  "status",
+  "sort",
+  "order",
+  "detail",
+  "include",
+  "preset",
+  "mode",
+  "format",
+  "version",
+  "language",
+  "task_type",
+]);
+const IDENTIFIER = /^[\w.:@/-]{1,64}$/;
+
+/** Size and a short fingerprint of a text: enough to tell two inputs apart, never the text. */
+function textSummary(value: string): string {
+  const hash = createHash("sha256").update(value).digest("hex").slice(0, 8);
+  const lines = value === "" ? 0 : value.split("\n").length;
+  return `<${value.length} chars, ${lines} line${lines === 1 ? "" : "s"}, sha256:${hash}>`;
+}
+
+/**
+ * A one-line description of tool arguments that never contains a prompt's text (nor any other
+ * free text: a secret pasted into a prompt must not reach the activity feed): free texts become
+ * their size and a short hash, identifiers and choices are shown, lists their length, objects `{…}`.
+ */
 export function describeArgs(args: unknown): string | undefined {
   if (typeof args !== "object" || args === null) return undefined;
   const parts: string[] = [];
-  for (const [key, value] of Object.entries(args as Record<string, unknown>)) {
+  for (const [rawKey, value] of Object.entries(args as Record<string, unknown>)) {
+    const key = /^[a-z][a-z0-9_]{0,63}$/.test(rawKey) ? rawKey : "?";
     if (typeof value === "string") {
-      const shown = TEXT_KEYS.has(key) ? clip(value, 48) : clip(value, 40);
-      parts.push(TEXT_KEYS.has(key) ? `${key}="${shown}" (${value.length} chars)` : `${key}=${shown}`);
+      parts.push(SHOWN_KEYS.has(key) && IDENTIFIER.test(value) ? `${key}=${value}` : `${key}=${textSummary(value)}`);
     } else if (typeof value === "number" || typeof value === "boolean") parts.push(`${key}=${value}`);
     else if (Array.isArray(value)) parts.push(`${key}=[${value.length}]`);
     else if (value !== null && value !== undefined) parts.push(`${key}={…}`);
     if (parts.join(", ").length > 240) break;
   }
   return parts.length > 0 ? clip(parts.join(", "), 280) : undefined;
+}
+
+/** A client-supplied text on one line: control characters (ESC, CR, bidi overrides…) removed. */
+export function sanitizeLine(value: string): string {
+  // C0, DEL, C1, and the Unicode format characters that reorder or hide text.
+  return value
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** The client's name from initialize, safe to show (no control characters), at most 100 characters. */
+export function clientLabel(name: string | undefined): string | undefined {
+  if (typeof name !== "string") return undefined;
+  const clean = sanitizeLine(name);
+  return clean === "" ? undefined : clip(clean, 100);
 }
 
 interface ToolResultLike {
@@ -70,6 +126,7 @@ export class ToolCallTracker {
   private readonly clock: () => number;
   private readonly newId: () => string;
   private lastAt: number | null = null;
+  private transport: ObservedTransport | undefined;
 
   constructor(private readonly options: ToolCallTrackerOptions) {
     this.clock = options.clock ?? Date.now;
@@ -88,7 +145,20 @@ export class ToolCallTracker {
 
   /** Returns a transport that behaves like `inner` and reports the tool calls passing through it. */
   wrap(inner: Transport): Transport {
-    return new ObservedTransport(inner, this);
+    this.transport = new ObservedTransport(inner, this);
+    return this.transport;
+  }
+
+  /**
+   * Answers every call in flight with an error result (the server is going away), and stops its
+   * handler as a client cancellation would, so its run ends cancelled and no late answer follows.
+   */
+  async interruptAll(message = SHUTDOWN_MESSAGE): Promise<number> {
+    const transport = this.transport;
+    if (!transport) return 0;
+    const open = [...this.calls.values()];
+    await Promise.all(open.map((call) => transport.interrupt(call.requestId, message)));
+    return open.length;
   }
 
   /** Reports a progress step of the call answering `requestId` (ignored when no such call is open). */
@@ -104,11 +174,15 @@ export class ToolCallTracker {
 
   /** @internal Called by the wrapped transport for every message received. */
   inbound(message: JSONRPCMessage): void {
+    if (isJSONRPCNotification(message) && message.method === "notifications/cancelled") {
+      this.cancelled(message.params as { requestId?: unknown; reason?: unknown } | undefined);
+      return;
+    }
     if (!isJSONRPCRequest(message) || message.method !== "tools/call") return;
     const params = (message.params ?? {}) as { name?: unknown; arguments?: unknown };
     const tool =
       typeof params.name === "string" && /^[a-z][a-z0-9_]{0,63}$/.test(params.name) ? params.name : "unknown";
-    const call: OpenCall = { callId: this.newId(), tool, startedAt: this.clock() };
+    const call: OpenCall = { callId: this.newId(), tool, startedAt: this.clock(), requestId: message.id };
     this.calls.set(String(message.id), call);
     this.emit(call, "tool_start", { input: describeArgs(params.arguments) });
   }
@@ -135,6 +209,24 @@ export class ToolCallTracker {
     }
   }
 
+  /**
+   * The client cancelled a call (`notifications/cancelled`): the SDK aborts its handler and sends no
+   * answer, so the call is closed here; its run and its sampling requests stop through the handler's signal.
+   */
+  private cancelled(params: { requestId?: unknown; reason?: unknown } | undefined): void {
+    const id = params?.requestId;
+    if (typeof id !== "string" && typeof id !== "number") return;
+    const key = String(id);
+    const call = this.calls.get(key);
+    if (!call) return;
+    this.calls.delete(key);
+    const reason = typeof params?.reason === "string" && params.reason.trim() !== "" ? params.reason : undefined;
+    this.emit(call, "tool_error", {
+      duration_ms: Math.max(0, this.clock() - call.startedAt),
+      message: clip(`Cancelled by the client${reason ? `: ${sanitizeLine(reason)}` : "."}`, 280),
+    });
+  }
+
   /** @internal The transport closed: calls still open will never answer. */
   abandonAll(): void {
     for (const [key, call] of this.calls) {
@@ -147,14 +239,14 @@ export class ToolCallTracker {
   private emit(call: OpenCall, type: McpActivity["type"], fields: Partial<McpActivity>): void {
     const now = this.clock();
     this.lastAt = now;
-    const client = this.options.clientName?.();
+    const client = clientLabel(this.options.clientName?.());
     const event: McpActivity = {
       type,
       call_id: call.callId,
       tool: call.tool,
       at: new Date(now).toISOString(),
       transport: this.options.transport,
-      ...(client ? { client: clip(client, 100) } : {}),
+      ...(client ? { client } : {}),
     };
     for (const [key, value] of Object.entries(fields)) {
       if (value !== undefined) (event as Record<string, unknown>)[key] = value;
@@ -200,6 +292,25 @@ class ObservedTransport implements Transport {
   send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     this.observe(() => this.tracker.outbound(message));
     return this.inner.send(message, options);
+  }
+
+  /** Stops the handler of `requestId` (a synthetic client cancellation), then answers it with an error result. */
+  async interrupt(requestId: RequestId, message: string): Promise<void> {
+    // Not through the tracker (the call is closed below with the shutdown answer, not as "cancelled").
+    this.observe(() =>
+      this.onmessage?.({
+        jsonrpc: "2.0",
+        method: "notifications/cancelled",
+        params: { requestId, reason: "server shutdown" },
+      }),
+    );
+    const answer: JSONRPCMessage = {
+      jsonrpc: "2.0",
+      id: requestId,
+      result: { isError: true, content: [{ type: "text", text: message }] },
+    };
+    this.observe(() => this.tracker.outbound(answer));
+    await this.inner.send(answer, { relatedRequestId: requestId }).catch(() => undefined);
   }
 
   close(): Promise<void> {

@@ -1,14 +1,49 @@
 // Ready-to-paste MCP client configuration (`promptforge mcp --print-config`, docs/mcp.md): Claude Code,
 // Claude Desktop, Cursor and VS Code, over stdio and over Streamable HTTP. The MCP token itself is
 // never printed: commands read it from $MCP_AUTH_TOKEN and JSON files get a placeholder.
+// Every stdio snippet works where it is pasted: an absolute command (an IDE starts it in the user's
+// repository, where `npx promptforge` would go to the registry) and an env block with the data
+// directory and the API address, so the stdio process uses the same store as `serve` and reports
+// its activity to it.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Config } from "../config.js";
 
 export const TOKEN_PLACEHOLDER = "<your MCP_AUTH_TOKEN>";
 
+type ConfigFields = "mcpHost" | "mcpPort" | "mcpAuthToken" | "dataDir" | "host" | "port" | "databaseUrl";
+
 export interface ClientConfigInput {
-  config: Pick<Config, "mcpHost" | "mcpPort" | "mcpAuthToken" | "dataDir">;
-  /** The command that starts the stdio server (default `npx promptforge mcp`). */
+  /** `host`/`port` (the API, for the activity webhook) default to 127.0.0.1:8000 when absent. */
+  config: Pick<Config, "mcpHost" | "mcpPort" | "mcpAuthToken" | "dataDir"> & Partial<Pick<Config, ConfigFields>>;
+  /** The command that starts the stdio server (default: `stdioCommand()`). */
   command?: string[];
+}
+
+/** The package root (src/mcp and dist/mcp both sit two levels below it). */
+export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** `package`: running from an npm-installed copy (inside node_modules); `checkout`: from a clone. */
+export function installKind(root = PACKAGE_ROOT): "package" | "checkout" {
+  return root.split(/[\\/]/).includes("node_modules") ? "package" : "checkout";
+}
+
+/**
+ * The command that starts the stdio server from any directory: this Node binary and this copy's
+ * bin/promptforge.js, both absolute. (`npx promptforge` resolves only inside a project that has
+ * the package installed, and the package is not published to the registry.)
+ */
+export function stdioCommand(root = PACKAGE_ROOT, node = process.execPath): string[] {
+  return [node, path.join(root, "bin", "promptforge.js"), "mcp"];
+}
+
+/** The environment of the stdio server: the data directory and the API address (activity webhook). */
+export function stdioEnv(config: ClientConfigInput["config"]): Record<string, string> {
+  const env: Record<string, string> = { DATA_DIR: config.dataDir };
+  if (config.host !== undefined && config.host !== "127.0.0.1") env.HOST = config.host;
+  // PORT=0 (an ephemeral port) cannot be written down: the stdio default (8000) stays, and the text says so.
+  if (config.port !== 0) env.PORT = String(config.port ?? 8000);
+  return env;
 }
 
 export function mcpHttpUrl(config: Pick<Config, "mcpHost" | "mcpPort">): string {
@@ -21,15 +56,17 @@ const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 /** The configuration snippets, keyed by client and transport. */
 export function clientConfigs(input: ClientConfigInput) {
   const { config } = input;
-  const [command = "npx", ...args] = input.command ?? ["npx", "promptforge", "mcp"];
-  const env = { DATA_DIR: config.dataDir };
+  const [command = process.execPath, ...args] = input.command ?? stdioCommand();
+  const env = stdioEnv(config);
   const url = mcpHttpUrl(config);
   const token = config.mcpAuthToken !== undefined;
   const headers = token ? { Authorization: `Bearer ${TOKEN_PLACEHOLDER}` } : undefined;
   const quoted = [command, ...args].map((a) => (/^[\w@./:-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
   return {
     claudeCode: {
-      stdio: `claude mcp add promptforge --env DATA_DIR=${JSON.stringify(config.dataDir)} -- ${quoted}`,
+      stdio: `claude mcp add promptforge ${Object.entries(env)
+        .map(([k, v]) => `--env ${k}=${/^[\w@./:-]+$/.test(v) ? v : JSON.stringify(v)}`)
+        .join(" ")} -- ${quoted}`,
       http: `claude mcp add --transport http promptforge ${url}${token ? ' --header "Authorization: Bearer $MCP_AUTH_TOKEN"' : ""}`,
     },
     claudeDesktop: {
@@ -144,8 +181,18 @@ export function renderClientConfig(input: ClientConfigInput): string {
   return [
     "# PromptForge MCP server: client configuration",
     "",
-    "stdio: the client starts `promptforge mcp` itself. DATA_DIR points it at the same database as",
-    "`promptforge serve`, so its calls show up in the web UI's history and activity feed.",
+    "stdio: the client starts `promptforge mcp` itself, from any directory. DATA_DIR points it at the",
+    "same database as `promptforge serve`, and HOST/PORT at the running API, so its calls show up in the",
+    "web UI's history and activity feed.",
+    input.config.databaseUrl
+      ? "With DATABASE_URL, add DATABASE_URL, ENCRYPTION_KEY and INTERNAL_WEBHOOK_SECRET to the env (not printed: secrets)."
+      : `Data directory: ${input.config.dataDir}`,
+    input.config.port === 0
+      ? "PORT is 0 (an ephemeral port): add PORT=<the port `serve` printed> to the env, or activity will not reach it."
+      : `API (activity feed): port ${input.config.port ?? 8000}; run \`serve\` there, or print again with its PORT.`,
+    installKind() === "package"
+      ? "Running from an installed package: inside the project that installed it, `npx promptforge mcp` also works."
+      : "Running from a checkout: the commands use its absolute path (rebuild with `npm run build` after updates).",
     `Streamable HTTP: ${url}, served by \`promptforge serve\`` +
       (token ? "; send MCP_AUTH_TOKEN as a bearer token (never the API's AUTH_TOKEN)." : " (no MCP_AUTH_TOKEN set)."),
     "",

@@ -1,6 +1,8 @@
 // The MCP server over Streamable HTTP at `/mcp` (MCP_HOST:MCP_PORT), started by `promptforge serve`
 // next to the API. Stateful sessions (one McpServer per session, ids from crypto.randomUUID), closed
-// by the client's DELETE or after an idle period. In front: security headers, the Host guard and the
+// by the client's DELETE or after an idle period (MCP_SESSION_IDLE_MS); beyond MCP_MAX_SESSIONS the
+// least-recently-used idle session is evicted (SDK clients that only close() never send DELETE).
+// At shutdown every call in flight is answered with an error result before the sessions close. In front: security headers, the Host guard and the
 // Origin guard (DNS rebinding), MCP_AUTH_TOKEN bearer auth (never the API token) and a body limit.
 import { randomUUID } from "node:crypto";
 import type { Server as HttpServer } from "node:http";
@@ -29,16 +31,22 @@ export interface StartMcpHttpOptions {
   config: Pick<
     Config,
     "mcpHost" | "mcpPort" | "mcpAuthToken" | "port" | "publicUrls" | "allowedHosts" | "bodyLimitBytes"
-  >;
+  > &
+    Partial<Pick<Config, "mcpMaxSessions" | "mcpSessionIdleMs">>;
   /** In-process activity bus (when MCP runs inside `promptforge serve`). */
   bus?: McpActivityBus;
   /** Alternative activity destination; used when no bus is given. */
   sink?: ActivitySink;
   logger?: Logger;
-  /** Open sessions at most (default 100); a new one beyond that gets 503. */
+  /**
+   * Open sessions at most (default MCP_MAX_SESSIONS, 100); a new one beyond that evicts the
+   * least-recently-used session without a call in flight, and gets 503 only when every one is busy.
+   */
   maxSessions?: number;
-  /** A session without requests for this long is closed (default 30 minutes). */
+  /** A session without requests for this long is closed (default MCP_SESSION_IDLE_MS, 30 minutes). */
   sessionIdleMs?: number;
+  /** How long shutdown waits for interrupted runs to be stored as cancelled (default 2 s). */
+  shutdownGraceMs?: number;
 }
 
 export interface McpHttpStatus {
@@ -78,8 +86,8 @@ function urlHost(host: string): string {
 export async function startMcpHttpServer(options: StartMcpHttpOptions): Promise<McpHttpServer> {
   const { app, config } = options;
   const logger = options.logger ?? app.logger;
-  const maxSessions = options.maxSessions ?? 100;
-  const idleMs = options.sessionIdleMs ?? 30 * 60_000;
+  const maxSessions = options.maxSessions ?? config.mcpMaxSessions ?? 100;
+  const idleMs = options.sessionIdleMs ?? config.mcpSessionIdleMs ?? 30 * 60_000;
   const sessions = new Map<string, Session>();
   let lastActivity: string | null = null;
   const baseSink: ActivitySink =
@@ -120,9 +128,29 @@ export async function startMcpHttpServer(options: StartMcpHttpOptions): Promise<
     await session.server.close().catch(() => undefined);
   };
 
+  /** Closes the least-recently-used session without a call in flight; false when all are busy. */
+  const evictIdlest = async (): Promise<boolean> => {
+    let oldest: [string, Session] | undefined;
+    for (const entry of sessions) {
+      if (entry[1].tracker.activeCalls === 0 && (!oldest || entry[1].lastSeen < oldest[1].lastSeen)) oldest = entry;
+    }
+    if (!oldest) return false;
+    logger.info(
+      { client: oldest[1].server.server.getClientVersion()?.name, idle_ms: Date.now() - oldest[1].lastSeen },
+      "MCP session evicted (session limit reached)",
+    );
+    await closeSession(oldest[0]);
+    return true;
+  };
+
   const openSession = async (c: Context, body: unknown): Promise<Response> => {
-    if (sessions.size >= maxSessions) {
-      return c.json(rpcError(-32000, "Too many open MCP sessions; close one and retry"), 503);
+    while (sessions.size >= maxSessions) {
+      if (!(await evictIdlest())) {
+        return c.json(
+          rpcError(-32000, `All ${maxSessions} MCP sessions have a call in flight; retry shortly (MCP_MAX_SESSIONS)`),
+          503,
+        );
+      }
     }
     const tracker = new ToolCallTracker({
       sink,
@@ -156,7 +184,11 @@ export async function startMcpHttpServer(options: StartMcpHttpOptions): Promise<
       const session = sessions.get(sessionId);
       if (!session) return c.json(rpcError(-32001, "Session not found; initialize a new one"), 404);
       session.lastSeen = Date.now();
-      return session.transport.handleRequest(c.req.raw);
+      try {
+        return await session.transport.handleRequest(c.req.raw);
+      } finally {
+        session.lastSeen = Date.now();
+      }
     }
     if (c.req.method !== "POST") return c.json(rpcError(-32000, "Mcp-Session-Id header required"), 400);
     let body: unknown;
@@ -195,6 +227,12 @@ export async function startMcpHttpServer(options: StartMcpHttpOptions): Promise<
   );
   sweeper.unref();
 
+  // The interrupted handlers store their runs as cancelled; give them a moment before the app closes.
+  const waitForRuns = async (graceMs: number) => {
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline && app.deps.runs.size > 0) await new Promise((r) => setTimeout(r, 25));
+  };
+
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -212,6 +250,15 @@ export async function startMcpHttpServer(options: StartMcpHttpOptions): Promise<
       closing ??= (async () => {
         clearInterval(sweeper);
         const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
+        // Calls in flight get an error result now (not silence until the client's own timeout),
+        // and their handlers are stopped, so the runs they started end cancelled.
+        const interrupted = (
+          await Promise.all([...sessions.values()].map((s) => s.tracker.interruptAll().catch(() => 0)))
+        ).reduce((a, b) => a + b, 0);
+        if (interrupted > 0) {
+          logger.info({ calls: interrupted }, "MCP calls in flight answered with an error (shutting down)");
+          await waitForRuns(options.shutdownGraceMs ?? 2_000);
+        }
         await Promise.all([...sessions.keys()].map(closeSession));
         listener.closeIdleConnections();
         listener.closeAllConnections();

@@ -3,6 +3,7 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { App } from "../app.js";
 import type { ActivitySink } from "../events/mcp-activity.js";
+import { describeDataDir } from "../security/data-dir.js";
 import { ToolCallTracker } from "./activity.js";
 import { apiBaseUrl, createWebhookSink, resolveInternalSecret, type WebhookSink } from "./activity-webhook.js";
 import { createMcpServer } from "./server.js";
@@ -59,11 +60,28 @@ export async function runStdioMcpServer(options: RunStdioOptions): Promise<numbe
 
   await server.connect(tracker.wrap(transport));
   server.server.onclose = onSignal;
-  app.logger.info({ api: apiBaseUrl(app.config) }, "MCP server ready on stdio");
+  const { dataDir, dataDirSource, databaseUrl } = app.config;
+  app.logger.info(
+    { api: apiBaseUrl(app.config), ...(databaseUrl ? {} : { data_dir: dataDir, data_dir_source: dataDirSource }) },
+    "MCP server ready on stdio",
+  );
+  // An IDE starts this process in the user's repository: using an old ./data found there is said loudly.
+  if (!databaseUrl && dataDirSource === "legacy-cwd") app.logger.warn(describeDataDir(dataDir, dataDirSource));
+  // Said at once (not at the first tool call) when no API server answers for the activity feed.
+  void webhook?.probe(1_500);
   try {
-    if ((await done) === "input") {
+    const reason = await done;
+    if (reason === "input") {
       const deadline = Date.now() + (options.drainTimeoutMs ?? 120_000);
       while (tracker.activeCalls > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    }
+    // A signal (or a drain that ran out): calls in flight get an error result instead of silence, and
+    // their handlers stop, so the runs they started are stored as cancelled before the app closes.
+    const interrupted = await tracker.interruptAll().catch(() => 0);
+    if (interrupted > 0) {
+      app.logger.info({ calls: interrupted, reason }, "MCP calls in flight answered with an error (shutting down)");
+      const deadline = Date.now() + 2_000;
+      while (app.deps.runs.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
     }
   } finally {
     for (const name of signals) process.off(name, onSignal);

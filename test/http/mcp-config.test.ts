@@ -23,7 +23,10 @@ describe("GET /api/mcp/client-config", () => {
     const res = await s.json("GET", "/api/mcp/client-config");
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ url: "http://127.0.0.1:8123/mcp", running: false, auth_required: true });
-    expect(res.body.text).toBe(renderClientConfig({ config: s.app.config }));
+    // PORT=0 here: the stdio snippets carry the port the API really listens on (activity webhook).
+    const port = Number(new URL(s.url).port);
+    expect(res.body.text).toBe(renderClientConfig({ config: { ...s.app.config, port } }));
+    expect(res.body.text).toContain(`--env PORT=${port} --`);
     const ids = res.body.snippets.map((x: { id: string }) => x.id);
     expect(ids).toEqual([
       "claude-code-stdio",

@@ -107,15 +107,22 @@ describe("POST /internal/mcp-event", () => {
     expect(s.bus.latest()?.event).toMatchObject({ type: "tool_complete", call_id: "call-00000004" });
     expect(logs).toEqual([]);
 
+    const warnings: string[] = [];
     const unreachable = createWebhookSink({
       baseUrl: "http://127.0.0.1:9",
       secret: SECRET,
       timeoutMs: 500,
-      logger: { debug: (o: unknown) => logs.push(o) } as never,
+      logger: { debug: (o: unknown) => logs.push(o), warn: (_o: unknown, m: string) => warnings.push(m) } as never,
     });
     unreachable.sink(activity("tool_start", 5));
+    unreachable.sink(activity("tool_complete", 5, { duration_ms: 1 }));
     await unreachable.flush();
-    expect(logs).toHaveLength(1); // logged at debug, never thrown
+    expect(logs).toHaveLength(2); // each failure at debug, never thrown
+    // One loud warning naming the address and what to set, not one per event.
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("http://127.0.0.1:9");
+    expect(warnings[0]).toContain("HOST/PORT");
+    expect(unreachable.warned).toBe(true);
   });
 });
 

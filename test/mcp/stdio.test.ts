@@ -155,7 +155,11 @@ describe("promptforge mcp --print-config", () => {
         env: { DATA_DIR: dir.dir, MCP_AUTH_TOKEN: "super-secret-mcp-token", MCP_PORT: "8111" },
       });
       expect(out.code).toBe(0);
-      expect(out.stdout).toContain(`claude mcp add promptforge --env DATA_DIR="${dir.dir}" -- npx promptforge mcp`);
+      // An absolute command (works from any directory), the data directory and the API port in the env.
+      expect(out.stdout).toContain(
+        `claude mcp add promptforge --env DATA_DIR=${dir.dir} --env PORT=8000 -- ${process.execPath} ${path.join(root, "bin", "promptforge.js")} mcp`,
+      );
+      expect(out.stdout).not.toContain("npx promptforge mcp\n");
       expect(out.stdout).toContain(
         'claude mcp add --transport http promptforge http://127.0.0.1:8111/mcp --header "Authorization: Bearer $MCP_AUTH_TOKEN"',
       );

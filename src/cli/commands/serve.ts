@@ -6,6 +6,7 @@ import { type Config, loadConfig } from "../../config.js";
 import { createMcpActivityBus, type McpActivityBus } from "../../events/mcp-activity.js";
 import { createMcpActivityRoutes, type McpActivityRoutes } from "../../mcp/activity-routes.js";
 import type { McpHttpServer } from "../../mcp/http.js";
+import { describeDataDir } from "../../security/data-dir.js";
 import { mountMcpActivityRoutes } from "../../server/mcp-activity.js";
 import { startServer } from "../../server/serve.js";
 import { type Io, UsageError } from "../io.js";
@@ -107,6 +108,11 @@ export async function serveUntilSignal(options: ServeOptions): Promise<number> {
   io.stderr.write(
     `PromptForge listening on ${server.url}  (open it in a browser for the workbench; API reference: ${server.url}/docs)\n`,
   );
+  if (!options.config.databaseUrl) {
+    const { dataDir, dataDirSource } = options.config;
+    log.info({ data_dir: dataDir, source: dataDirSource }, "data directory");
+    io.stderr.write(`${describeDataDir(dataDir, dataDirSource)}\n`);
+  }
 
   const signal =
     received ??

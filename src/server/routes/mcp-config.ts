@@ -45,7 +45,9 @@ export function registerMcpConfigRoutes(http: OpenAPIHono, deps: HttpDeps): void
     },
     (c) => {
       const { config } = deps.app;
-      const input = { config: { ...config, mcpPort: deps.mcpPort() ?? config.mcpPort } };
+      // PORT=0: the port this request reached is the API's real one (the stdio snippets' PORT).
+      const port = config.port === 0 ? Number(new URL(c.req.url).port) || config.port : config.port;
+      const input = { config: { ...config, port, mcpPort: deps.mcpPort() ?? config.mcpPort } };
       return c.json({
         url: mcpHttpUrl(input.config),
         running: deps.mcpState() === "running",
