@@ -13,20 +13,46 @@ export interface InstanceLease {
   stop(): Promise<void>;
 }
 
+/** Another kind of run this instance recovers (prompt-test runs): returns how many it marked. */
+export interface RunRecovery {
+  what: string;
+  markInterrupted(): Promise<number>;
+}
+
+export interface InstanceLeaseOptions {
+  heartbeatMs: number;
+  ttlMs: number;
+  /**
+   * Whether this process recovers the runs of instances that are gone. Only processes that run
+   * work for others (serve, the MCP servers) do; a one-shot CLI command (history, doctor, …) keeps
+   * a lease for the runs it starts itself but never marks anyone's runs.
+   */
+  recover?: boolean;
+  /** More run kinds to recover next to the optimizations. */
+  recoveries?: RunRecovery[];
+}
+
 export async function startInstanceLease(
   store: Store,
-  options: { heartbeatMs: number; ttlMs: number },
+  options: InstanceLeaseOptions,
   logger: Logger,
   id: string = randomUUID(),
 ): Promise<InstanceLease> {
   await store.instances.register(id, options.ttlMs, os.hostname());
+  const recoveries: RunRecovery[] = [
+    { what: "optimizations", markInterrupted: () => store.optimizations.markInterrupted() },
+    ...(options.recoveries ?? []),
+  ];
   const recover = async (when: "start" | "heartbeat") => {
-    const count = await store.optimizations.markInterrupted();
-    if (count > 0)
-      logger.warn(
-        { count, when },
-        "marked optimizations of instances that are gone (lease expired or previous process) as interrupted",
-      );
+    if (options.recover === false) return;
+    for (const recovery of recoveries) {
+      const count = await recovery.markInterrupted();
+      if (count > 0)
+        logger.warn(
+          { count, when, what: recovery.what },
+          `marked ${recovery.what} of instances that are gone (lease expired or previous process) as interrupted`,
+        );
+    }
   };
   await recover("start");
   let busy = false;
@@ -53,4 +79,37 @@ export async function startInstanceLease(
       await store.instances.remove(id).catch(() => undefined);
     },
   };
+}
+
+/**
+ * The owner's side of a cross-process cancel or delete: another process (the stdio MCP server, a
+ * second instance on the same database without Redis) can only change the shared record, so every
+ * `intervalMs` while this process has runs in flight it reads their statuses (one indexed query)
+ * and aborts each run whose record was cancelled, finished elsewhere or deleted.
+ */
+export function startRunWatch(
+  store: Store,
+  runs: { ids(): string[]; abort(id: string): boolean },
+  options: { intervalMs: number },
+  logger: Logger,
+): { stop(): void } {
+  let busy = false;
+  const timer = setInterval(() => {
+    const ids = runs.ids();
+    if (busy || ids.length === 0) return;
+    busy = true;
+    store.optimizations
+      .stillOpen(ids)
+      .then((open) => {
+        // A run registered after the read started is checked on the next tick.
+        for (const id of ids)
+          if (!open.has(id) && runs.abort(id)) logger.info({ id }, "run cancelled or deleted by another process");
+      })
+      .catch((error) => logger.warn({ err: error }, "could not check runs for cancels from other processes"))
+      .finally(() => {
+        busy = false;
+      });
+  }, options.intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }

@@ -2,7 +2,7 @@
 // config. REST, MCP and CLI all talk to the `App` this returns, never to the database.
 import { randomUUID } from "node:crypto";
 import pino, { type Logger } from "pino";
-import { type InstanceLease, startInstanceLease } from "./app-instance.js";
+import { type InstanceLease, startInstanceLease, startRunWatch } from "./app-instance.js";
 import { hardenDataDirectory, loadFieldCipher, loadInternalSecret } from "./app-secrets.js";
 import type { Config } from "./config.js";
 import { STRATEGY_CATALOGUE } from "./core/strategies/catalogue.js";
@@ -34,7 +34,15 @@ export interface AppOptions {
   logger?: Logger;
   /** Where logs go when no logger is given: 1 = stdout (server), 2 = stderr (CLI, MCP stdio). */
   logDestination?: 1 | 2;
+  /**
+   * Recover (mark interrupted) the runs of instances whose lease is gone, at start and on every
+   * heartbeat. Default true; the CLI passes false for commands that start no runs (history, doctor, …).
+   */
+  recoverRuns?: boolean;
 }
+
+/** How often a process with runs in flight looks for cancels and deletes made elsewhere. */
+const RUN_WATCH_MS = 250;
 
 export function createLogger(config: Pick<Config, "logLevel">, destination: 1 | 2 = 2): Logger {
   return pino(
@@ -98,11 +106,18 @@ export async function createApp(config: Config, options: AppOptions = {}) {
         "the stored API key could not be decrypted (tampered, or moved from another row); it is ignored until stored again",
       ),
   });
+  // Prompt-test runs carry this instance's id, so a second process recovers only runs of gone ones.
+  const promptTestRows = new PromptTestRepository(store.db, { instanceId });
   let lease: InstanceLease;
   try {
     lease = await startInstanceLease(
       store,
-      { heartbeatMs: config.instanceHeartbeatMs, ttlMs: config.instanceTtlMs },
+      {
+        heartbeatMs: config.instanceHeartbeatMs,
+        ttlMs: config.instanceTtlMs,
+        recover: options.recoverRuns ?? true,
+        recoveries: [{ what: "prompt-test runs", markInterrupted: () => promptTestRows.markInterrupted() }],
+      },
       logger,
       instanceId,
     );
@@ -116,10 +131,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     getStoredKey: (provider) => credentials.reveal(provider),
   });
   const runs = new RunRegistry();
-  const promptTestRows = new PromptTestRepository(store.db);
-  const interruptedTests = await promptTestRows.markInterrupted();
-  if (interruptedTests > 0)
-    logger.warn({ count: interruptedTests }, "marked prompt-test runs of a previous process as interrupted");
+  // Cancels and deletes made by other processes on the shared database stop this process's runs.
+  const runWatch = startRunWatch(store, runs, { intervalMs: RUN_WATCH_MS }, logger);
   const promptTests = createPromptTestService({
     store,
     tests: promptTestRows,
@@ -223,6 +236,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       for (let i = 0; i < 50 && runs.size > 0; i++) await new Promise((r) => setTimeout(r, 10));
       await promptTests.close();
       await hub.workspaces.close();
+      runWatch.stop();
       await lease.stop();
       await cancels?.close();
       await redis?.close();

@@ -53,6 +53,13 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
+/** Commands that start runs of their own (they recover the runs of instances that are gone). */
+const RUN_COMMANDS = new Set(["optimize", "batch", "test", "mcp", "serve"]);
+
+function commandOf(argv: string[]): string {
+  return argv.slice(2).find((arg) => !arg.startsWith("-")) ?? "";
+}
+
 /** Runs the CLI and resolves to the process exit code. */
 export async function run(argv: string[], io: Io = processIo, env = process.env): Promise<number> {
   let app: App | undefined;
@@ -62,7 +69,8 @@ export async function run(argv: string[], io: Io = processIo, env = process.env)
     app: async () => {
       if (!app) {
         const config = loadConfig({ LOG_LEVEL: "warn", ...env });
-        app = await createApp(config, { logDestination: 2 });
+        // Only commands that run work recover the runs of instances that are gone (issue 17).
+        app = await createApp(config, { logDestination: 2, recoverRuns: RUN_COMMANDS.has(commandOf(argv)) });
       }
       return app;
     },

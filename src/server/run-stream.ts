@@ -52,7 +52,10 @@ export async function streamOptimization(
   start: (hooks: RunHooks) => Promise<OptimizationRecord>,
 ): Promise<Response> {
   const { controller, stream, shuttingDown } = openRunStream(c, deps);
+  // Whether the run already ended the stream with its own `complete` or `error` event.
+  let ended = false;
   const emit: EmitEvent = (event) => {
+    if (event.type === "complete" || event.type === "error") ended = true;
     if (event.type === "error" && shuttingDown()) {
       stream.send("error", { ...event.data, message: SHUTDOWN_MESSAGE, retryable: true });
       return;
@@ -78,7 +81,12 @@ export async function streamOptimization(
     () => stream.close(),
     (error: unknown) => {
       // Failures after the record exists end the stream; earlier ones become a JSON error below.
-      if (createdId) {
+      if (createdId && ended) {
+        deps.app.logger.info(
+          { id: createdId, err: error },
+          "optimization ended without a record (deleted while it ran)",
+        );
+      } else if (createdId) {
         deps.app.logger.error({ err: error, id: createdId }, "optimization stream failed");
         stream.send("error", {
           code: "internal_error",

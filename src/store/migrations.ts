@@ -168,6 +168,18 @@ function migration002(): Migration {
   };
 }
 
+/**
+ * Prompt-test runs name their owning instance too, so a second process on the same data directory
+ * (a CLI command, the stdio MCP server) recovers only the runs of instances whose lease is gone.
+ */
+function migration005(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("prompt_test_run").addColumn("owner_instance", "text").execute();
+    },
+  };
+}
+
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
   return {
     async getMigrations() {
@@ -176,6 +188,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
         "002_instances": migration002(),
         "003_workspace_hub": workspaceHubMigration(),
         "004_prompt_tests": promptTestsMigration(),
+        "005_run_owners": migration005(),
       };
     },
   };

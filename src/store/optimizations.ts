@@ -133,6 +133,21 @@ export class OptimizationRepository {
     return row === undefined ? null : rowToRecord(row);
   }
 
+  /** Of `ids`, those that still exist and are still pending or running (one indexed read). */
+  async stillOpen(ids: readonly string[]): Promise<Set<string>> {
+    const open = new Set<string>();
+    for (const part of chunks([...new Set(ids)])) {
+      const rows = await this.ctx.db
+        .selectFrom("optimization")
+        .select("id")
+        .where("id", "in", part)
+        .where("status", "in", OPEN_STATUSES)
+        .execute();
+      for (const row of rows) open.add(row.id);
+    }
+    return open;
+  }
+
   async delete(id: string): Promise<boolean> {
     return (await this.bulkDelete([id])) > 0;
   }

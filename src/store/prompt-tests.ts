@@ -51,6 +51,8 @@ export interface PromptTestRunTable {
   created_at: string;
   updated_at: string;
   finished_at: string | null;
+  /** The instance running it (migration 005_run_owners); null for runs of older versions. */
+  owner_instance?: string | null;
 }
 
 export interface PromptTestOutputTable {
@@ -339,7 +341,8 @@ function toCase(row: Selectable<PromptTestCaseTable>): StoredTestCase {
   };
 }
 
-function toRun(row: Selectable<PromptTestRunTable>): StoredRun {
+function toRun(full: Selectable<PromptTestRunTable>): StoredRun {
+  const { owner_instance: _owner, ...row } = full;
   return {
     ...row,
     status: row.status as RunStatus,
@@ -395,6 +398,8 @@ const json = (v: unknown) => (v === undefined ? undefined : v === null ? null : 
 export interface PromptTestRepositoryOptions {
   clock?: Clock;
   newId?: () => string;
+  /** This process's instance id: runs it starts or resumes are owned by it (recovery spares them). */
+  instanceId?: string;
 }
 
 export interface PlannedJudgment {
@@ -411,6 +416,7 @@ export class PromptTestRepository {
   private readonly db: Kysely<PromptTestTables>;
   private readonly clock: Clock;
   private readonly newId: () => string;
+  private readonly instanceId: string | null;
 
   /** `db` is the store's database (any Kysely whose schema includes migration 005). */
   // biome-ignore lint/suspicious/noExplicitAny: the store's Database type does not list these tables.
@@ -418,6 +424,7 @@ export class PromptTestRepository {
     this.db = db as Kysely<PromptTestTables>;
     this.clock = options.clock ?? (() => new Date());
     this.newId = options.newId ?? randomUUID;
+    this.instanceId = options.instanceId ?? null;
   }
 
   private now(): string {
@@ -530,6 +537,7 @@ export class PromptTestRepository {
           id,
           status: "running",
           ...input,
+          owner_instance: this.instanceId,
           cases: JSON.stringify(input.cases),
           calls_made: 0,
           summary: null,
@@ -714,20 +722,33 @@ export class PromptTestRepository {
   async claimForResume(id: string): Promise<boolean> {
     const result = await this.db
       .updateTable("prompt_test_run")
-      .set({ status: "running", finished_at: null, error_message: null, updated_at: this.now() })
+      .set({
+        status: "running",
+        finished_at: null,
+        error_message: null,
+        updated_at: this.now(),
+        owner_instance: this.instanceId,
+      })
       .where("id", "=", id)
       .where("status", "!=", "running")
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
 
-  /** Start-up recovery: runs left running by a previous process become interrupted (resumable). */
+  /**
+   * Recovery: runs left running by an instance whose lease is gone (or by a version that named no
+   * owner) become interrupted (resumable). Runs of live instances — another `serve` on the same
+   * data directory — are never touched.
+   */
   async markInterrupted(): Promise<number> {
     const now = this.now();
-    const result = await this.db
+    const db = this.db as unknown as Kysely<PromptTestTables & { instance: { id: string; expires_at: string } }>;
+    const live = db.selectFrom("instance").select("instance.id").where("instance.expires_at", ">", now);
+    const result = await db
       .updateTable("prompt_test_run")
       .set({ status: "interrupted", updated_at: now })
       .where("status", "=", "running")
+      .where((eb) => eb.or([eb("owner_instance", "is", null), eb("owner_instance", "not in", live)]))
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }

@@ -40,6 +40,11 @@ export class RunRegistry {
     return ids;
   }
 
+  /** Ids of the runs in flight in this process. */
+  ids(): string[] {
+    return [...this.controllers.keys()];
+  }
+
   get size(): number {
     return this.controllers.size;
   }

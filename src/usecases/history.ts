@@ -44,13 +44,19 @@ export function createHistoryService(deps: UseCaseDeps) {
     stats: () => repo().stats(),
     async delete(id: string): Promise<void> {
       if (!(await repo().delete(id))) throw new AppError("not_found", `Optimization ${id} does not exist.`);
+      // A run in flight here stops at once; one in another process stops on its owner's next watch.
+      deps.runs.abort(id);
     },
     async bulkDelete(raw: unknown) {
       const { ids } = parseInput(BulkDeleteSchema, raw);
-      return { deleted: await repo().bulkDelete(ids) };
+      const deleted = await repo().bulkDelete(ids);
+      for (const id of ids) deps.runs.abort(id);
+      return { deleted };
     },
     async deleteAll() {
-      return { deleted: await repo().deleteAll() };
+      const deleted = await repo().deleteAll();
+      deps.runs.abortAll();
+      return { deleted };
     },
     async checkDuplicate(raw: unknown) {
       const input = parseInput(CheckDuplicateSchema, raw);

@@ -175,12 +175,19 @@ export async function optimizePrompt(
       )
       .then((o) => o.record)
       .catch(() => null);
+    const stored = final ?? (await deps.store.optimizations.get(record.id).catch(() => null));
+    // Deleted while it ran (here or by another process): the stream says so, then the call fails.
+    const deleted = stored === null ? `Optimization ${record.id} was deleted while it ran.` : null;
     emit({
       type: "error",
-      data: { code, message, stage, retryable: cancelled || (isAppError(cause) && cause.retryable) },
+      data: {
+        code,
+        message: deleted ?? message,
+        stage,
+        retryable: deleted === null && (cancelled || (isAppError(cause) && cause.retryable)),
+      },
     });
-    const stored = final ?? (await deps.store.optimizations.get(record.id));
-    if (!stored) throw new AppError("not_found", `Optimization ${record.id} was deleted while it ran.`);
+    if (!stored) throw new AppError("not_found", deleted as string);
     return stored;
   } finally {
     options.signal?.removeEventListener("abort", onOuterAbort);

@@ -7,7 +7,7 @@ import { stageReply } from "./stage-replies.js";
 
 export type FakeReply =
   /** A well-formed reply whose text is JSON.stringify(value). */
-  | { type: "json"; value: unknown; delayMs?: number }
+  | { type: "json"; value: unknown; delayMs?: number; until?: Promise<unknown> }
   /** A reply with exactly this text (malformed JSON, reasoning tags…). */
   | { type: "text"; text: string; delayMs?: number }
   /** An HTTP error with the provider's error body. */
@@ -15,7 +15,13 @@ export type FakeReply =
   /** Never answers; the connection stays open until the client gives up. */
   | { type: "hang" }
   /** Streams the start of this text, then stalls with the connection open. */
-  | { type: "stream-then-hang"; text: string };
+  | { type: "stream-then-hang"; text: string }
+  /**
+   * Sends the start of this reply (stream chunks, or the first half of the JSON body of a
+   * non-streamed call), then ends the response cleanly before the last chunk ("end") or resets
+   * the connection ("reset").
+   */
+  | { type: "cut"; text: string; how: "end" | "reset" };
 
 export interface RecordedRequest {
   path: string;
@@ -138,7 +144,19 @@ export async function startFakeServer(protocol: ProtocolHandler, script = new Fa
       protocol.writeStream(res, recorded, parts, false);
       return;
     }
+    if (reply.type === "cut") {
+      if (recorded.stream) protocol.writeStream(res, recorded, chunkText(reply.text), false);
+      else {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write(JSON.stringify({ text: reply.text }).slice(0, Math.max(1, reply.text.length / 2)));
+      }
+      // Let the written bytes reach the client before the cut.
+      setTimeout(() => (reply.how === "reset" ? res.socket?.resetAndDestroy() : res.end()), 20);
+      return;
+    }
     if (reply.delayMs) await sleep(reply.delayMs);
+    // Held until the test releases it (a run kept in flight for as long as a test needs).
+    if (reply.type === "json" && reply.until) await reply.until;
     if (res.destroyed) return;
     const text = reply.type === "json" ? JSON.stringify(reply.value) : reply.text;
     if (recorded.stream) protocol.writeStream(res, recorded, chunkText(text), true);
