@@ -1,5 +1,5 @@
 // `npm run bench`: every measurement as one JSON line (name, value, unit, budget where one exists).
-// Select groups with BENCH=local,constraints,search,injection,http,providers,web,verify,scale (default: all).
+// Select groups with BENCH=local,constraints,search,injection,http,providers,web,verify,scale,mcp (default: all).
 import { runHistorySearchBench } from "./history-search.js";
 import { runLocalEngineBench } from "./local-engine.js";
 import { emit, type Figure } from "./stats.js";
@@ -24,6 +24,7 @@ const groups: Group[] = [
   { name: "verify", run: async () => (await import("./verify.js")).runVerifyBench() },
   { name: "scale", run: async () => (await import("./scale.js")).runScaleBench() },
   { name: "verify", run: async () => (await import("./verify.js")).runPromptTestOverheadBench() },
+  { name: "mcp", run: async () => (await import("./mcp.js")).runMcpBench() },
 ];
 
 const selected = (process.env.BENCH ?? "")

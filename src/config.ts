@@ -56,6 +56,11 @@ const EnvSchema = z.object({
   // Streamable HTTP sessions: the least-recently-used idle one is evicted beyond the cap.
   MCP_MAX_SESSIONS: z.coerce.number().int().min(1).max(10_000).default(100),
   MCP_SESSION_IDLE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(1_800_000),
+  /** MCP tool preset: core (analyze, optimize, get, search, verify_output) or all (every tool). */
+  MCP_TOOLS: z.preprocess(
+    (v) => (typeof v === "string" ? v.trim().toLowerCase() || undefined : v),
+    z.enum(["core", "all"], { error: "MCP_TOOLS must be core or all" }).default("all"),
+  ),
   INTERNAL_WEBHOOK_SECRET: optionalString,
   ENCRYPTION_KEY: optionalString,
   RATE_LIMIT_RPM: z.coerce.number().int().min(1).default(60),
@@ -123,6 +128,8 @@ export interface Config {
   mcpMaxSessions: number;
   /** An MCP HTTP session without requests for this long is closed. */
   mcpSessionIdleMs: number;
+  /** Which MCP tools are registered (MCP_TOOLS). */
+  mcpTools: "core" | "all";
   internalWebhookSecret?: string;
   encryptionKey?: string;
   rateLimitRpm: number;
@@ -216,6 +223,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mcpPort: e.MCP_PORT,
     mcpMaxSessions: e.MCP_MAX_SESSIONS,
     mcpSessionIdleMs: e.MCP_SESSION_IDLE_MS,
+    mcpTools: e.MCP_TOOLS,
     internalWebhookSecret: e.INTERNAL_WEBHOOK_SECRET,
     encryptionKey: e.ENCRYPTION_KEY,
     rateLimitRpm: e.RATE_LIMIT_RPM,

@@ -1,5 +1,6 @@
 // MCP resources (PRODUCT.md 7): read-only JSON views an agent can attach as context.
-//   promptforge://projects                  every active project (name, description, prompt count)
+//   promptforge://projects                  every active project (name, description, prompt count,
+//                                           has_context and completeness; no profiles)
 //   promptforge://projects/{id}/context     a project's context profile and the resolved codebase
 //                                           context (linked workspaces → profile) with sources
 //   promptforge://optimizations/{id}        one stored optimization record
@@ -11,6 +12,7 @@ import type { Logger } from "pino";
 import type { App } from "../app.js";
 import { isAppError } from "../core/errors.js";
 import type { ProjectSummary } from "../store/projects.js";
+import { compactProject } from "./compact.js";
 
 /** JSON-RPC code for "resource not found" (MCP specification). */
 export const RESOURCE_NOT_FOUND = -32002;
@@ -18,7 +20,7 @@ const MAX_LISTED_PROJECTS = 1_000;
 const JSON_MIME = "application/json";
 
 function json(uri: URL, value: unknown): ReadResourceResult {
-  return { contents: [{ uri: uri.href, mimeType: JSON_MIME, text: JSON.stringify(value, null, 2) }] };
+  return { contents: [{ uri: uri.href, mimeType: JSON_MIME, text: JSON.stringify(value) }] };
 }
 
 function variable(value: string | string[] | undefined): string {
@@ -57,8 +59,22 @@ export function registerResources(server: McpServer, app: App, logger: Logger): 
   server.registerResource(
     "projects",
     "promptforge://projects",
-    { title: "Projects", description: "Every active PromptForge project with its prompt count.", mimeType: JSON_MIME },
-    (uri) => guard(logger, uri, async () => json(uri, { projects: await allProjects(app) })),
+    {
+      title: "Projects",
+      description:
+        "Every active PromptForge project: name, description, prompt count, has_context and completeness (the " +
+        "contexts themselves are in promptforge://projects/{id}/context).",
+      mimeType: JSON_MIME,
+    },
+    (uri) =>
+      guard(logger, uri, async () =>
+        json(uri, {
+          projects: (await allProjects(app)).map((p) => {
+            const { context_profile: _profile, ...compact } = compactProject(p);
+            return { ...compact, prompt_count: p.prompt_count };
+          }),
+        }),
+      ),
   );
 
   server.registerResource(

@@ -8,7 +8,7 @@ import { VERSION } from "../version.js";
 import type { ToolCallTracker } from "./activity.js";
 import { registerResources } from "./resources.js";
 import { clientCanSample, createSamplingEngine, mcpSampler, SAMPLING_TIMEOUT_MS } from "./sampling-engine.js";
-import type { ToolDeps } from "./tool-kit.js";
+import { serveToolList, type ToolDeps, type ToolPreset } from "./tool-kit.js";
 import { registerCatalogueTools } from "./tools/catalogue.js";
 import { registerHistoryTools } from "./tools/history.js";
 import { registerOptimizeTools } from "./tools/optimize.js";
@@ -36,6 +36,8 @@ export interface CreateMcpServerOptions {
   /** Allow the mcp-sampling engine when the client can sample (default true). */
   sampling?: boolean;
   samplingTimeoutMs?: number;
+  /** Tool preset; default: the app's MCP_TOOLS setting. */
+  tools?: ToolPreset;
 }
 
 /** Names of the tools, in registration order (PRODUCT.md 7). */
@@ -84,6 +86,8 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
     server,
     logger,
     tracker: options.tracker,
+    preset: options.tools ?? app.config.mcpTools ?? "all",
+    listed: [],
     samplingEngine: (extra) =>
       samplingAllowed && clientCanSample(server.server)
         ? createSamplingEngine({
@@ -99,6 +103,7 @@ export function createMcpServer(options: CreateMcpServerOptions): McpServer {
   registerCatalogueTools(deps);
   registerTestPromptTool(deps);
   registerVerifyTools(deps);
+  serveToolList(deps);
   registerResources(server, app, logger);
   return server;
 }

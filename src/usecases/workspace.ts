@@ -124,6 +124,25 @@ function extractedFields(extracted: ExtractedContext): WorkspaceLink["context"] 
   return out;
 }
 
+type StoredContext = NonNullable<WorkspaceLink["context"]>;
+
+function mergePushed(before: StoredContext, pushed: StoredContext): StoredContext {
+  const out: StoredContext = { ...before };
+  for (const [field, entry] of Object.entries(pushed)) {
+    const old = before[field];
+    if (!old || !Array.isArray(old.value) || !Array.isArray(entry.value)) {
+      out[field] = entry;
+      continue;
+    }
+    const added = new Set(entry.value as string[]);
+    let list = [...(old.value as string[]).filter((v) => !added.has(v)), ...(entry.value as string[])];
+    while (list.length > 0 && (fitField(field, list)?.length ?? 0) < list.length) list = list.slice(1);
+    const source = old.source === entry.source ? entry.source : `${old.source}; ${entry.source}`.slice(0, 500);
+    out[field] = { value: list, source };
+  }
+  return out;
+}
+
 function safeMessage(error: unknown): string {
   if (isAppError(error)) return error.message;
   if (error instanceof Error && error.name === "AbortError") return "cancelled";
@@ -371,8 +390,9 @@ export function createWorkspaceService(deps: WorkspaceServiceDeps) {
       }
       let link = (await deps.links.listByProject(project.id)).find((l) => l.origin === "mcp" && l.kind === "local");
       if (!link) link = await deps.links.create({ project_id: project.id, kind: "local", origin: "mcp" });
-      // Merged into what the IDE pushed before, unless it asks to replace it.
-      const stored = options.replace ? context : { ...(link.context ?? {}), ...context };
+      // Merged into what the IDE pushed before, unless it asks to replace it: a string field replaces
+      // the stored one, a list field is appended to (duplicates skipped; at its cap the oldest go).
+      const stored = options.replace ? context : mergePushed(link.context ?? {}, context);
       const completeness = plainCompleteness(stored);
       await deps.links.completeSync(
         link.id,

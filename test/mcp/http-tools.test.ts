@@ -75,11 +75,18 @@ describe("MCP tools over Streamable HTTP", () => {
         context_profile: { language: "English", description: "Outdoor gear shop" },
       }),
     );
-    expect(withContext.context_profile.language).toBe("English");
+    expect(withContext).toMatchObject({ has_context: true, completeness: 0.22 });
+    expect("context_profile" in withContext).toBe(false);
+    expect(withContext.context.fields).toEqual(["language", "description"]);
 
     const record = structured(await call("optimize", { prompt: PROMPT, project_id: project.id, title: "Bottle copy" }));
-    expect(record.codebase_context?.description).toBe("Outdoor gear shop");
-    expect(structured(await call("get", { id: record.id })).id).toBe(record.id);
+    // Compact: the context comes back as its fields, size and hash, the full record only on request.
+    expect(record.codebase_context.fields).toEqual(["language", "description"]);
+    expect(record.record).toBeUndefined();
+    const full = structured(await call("get", { id: record.id, detail: "full" }));
+    expect(full.id).toBe(record.id);
+    expect(full.record.codebase_context.description).toBe("Outdoor gear shop");
+    expect(full.record.raw_prompt).toBe(PROMPT);
 
     const list = structured(await call("list", { per_page: 5 }));
     expect(list.items.some((i: { id: string }) => i.id === record.id)).toBe(true);
@@ -95,12 +102,17 @@ describe("MCP tools over Streamable HTTP", () => {
 
     const retried = structured(await call("retry", { id: record.id, strategy: "risen" }));
     expect(retried.retry_of).toBe(record.id);
-    expect(retried.strategy.strategy).toBe("risen");
+    expect(retried.strategy).toBe("risen");
 
     const projects = structured(await call("list_projects"));
     expect(projects.items.map((p: { name: string }) => p.name)).toContain("Shop");
-    const full = structured(await call("get_project", { id: project.id }));
-    expect(full.prompts).toHaveLength(1);
+    const withPrompts = structured(await call("get_project", { id: project.id }));
+    expect(withPrompts.prompts).toHaveLength(1);
+    expect(withPrompts.prompts[0].content).toBeUndefined();
+    expect(withPrompts.prompts[0].size.chars).toBe(`${PROMPT} Mention recycling.`.length);
+    const projectFull = structured(await call("get_project", { id: project.id, detail: "full" }));
+    expect(projectFull.prompts[0].content).toBe(`${PROMPT} Mention recycling.`);
+    expect(projectFull.context_profile.language).toBe("English");
 
     const strategies = structured(await call("strategies"));
     expect(strategies.strategies).toHaveLength(10);
@@ -142,20 +154,24 @@ describe("MCP tools over Streamable HTTP", () => {
         language: "TypeScript",
         framework: { value: "Hono 4", source: "package.json" },
         conventions: ["ESM only"],
+        detail: "full",
       }),
     );
     expect(first).toMatchObject({ project_name: "promptforge-repo", project_created: true });
     expect(first.fields_updated.sort()).toEqual(["conventions", "framework", "language"]);
     expect(first.context.framework).toEqual({ value: "Hono 4", source: "package.json" });
     expect(first.context.language).toEqual({ value: "TypeScript", source: "pushed by IDE" });
-    const second = structured(await call("sync_workspace", { project_id: first.project_id, test_framework: "vitest" }));
+    expect(first.fields.framework).toEqual({ source: "package.json", chars: JSON.stringify("Hono 4").length });
+    const second = structured(
+      await call("sync_workspace", { project_id: first.project_id, test_framework: "vitest", detail: "full" }),
+    );
     expect(second.project_created).toBe(false);
     expect(second.workspace_id).toBe(first.workspace_id);
     expect(second.resolved_context).toMatchObject({ language: "TypeScript", test_framework: "vitest" });
     expect(second.completeness).toBeCloseTo(4 / 9, 2);
 
     const replaced = structured(
-      await call("sync_workspace", { project_id: first.project_id, language: "Go", replace: true }),
+      await call("sync_workspace", { project_id: first.project_id, language: "Go", replace: true, detail: "full" }),
     );
     expect(replaced.resolved_context).toEqual({ language: "Go" });
 
@@ -184,8 +200,10 @@ describe("MCP tools over Streamable HTTP", () => {
     const record = structured(
       await call("optimize", { prompt: "Write a function that parses dates.", project_id: first.project_id }),
     );
-    expect(record.codebase_context).toMatchObject({ language: "Go" });
-    expect(record.codebase_context_sources.language.layer).toBe("workspace");
+    expect(record.codebase_context.fields).toEqual(["language"]);
+    const stored = structured(await call("get", { id: record.id, detail: "full" })).record;
+    expect(stored.codebase_context).toMatchObject({ language: "Go" });
+    expect(stored.codebase_context_sources.language.layer).toBe("workspace");
   });
 
   it("rejects invalid input of every tool with an isError result, never a crash", async () => {

@@ -42,7 +42,7 @@ describe("optimize with mcp-sampling", () => {
     const record = structured(await client.callTool({ name: "optimize", arguments: { prompt: PROMPT } }));
     expect(record.engine).toBe("mcp-sampling");
     expect(record.provider).toBe("mcp-sampling");
-    expect(record.strategy.reasoning).toBe("Sampled choice.");
+    expect((await t.app.history.get(record.id)).strategy?.reasoning).toBe("Sampled choice.");
     expect(record.notes).toBe("sampled rewrite");
     expect(record.optimized_prompt).toContain('"Fair winds"');
     expect(requests.map((r) => stageOf(r.systemPrompt ?? ""))).toEqual(["analyze", "strategy", "optimize", "validate"]);

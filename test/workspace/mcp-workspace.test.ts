@@ -60,16 +60,21 @@ describe("workspace hub over MCP", () => {
         project_id: project.id,
         conventions: { value: ["Wrap errors with %w"], source: "CLAUDE.md" },
         tree: ["main.go", "go.mod"],
+        detail: "full",
       }),
     );
     expect(pushed.context.conventions).toEqual({ value: ["Wrap errors with %w"], source: "CLAUDE.md" });
     expect(pushed.resolved_context.language).toMatch(/Go/);
 
     const record = structured(
-      await call("optimize", { prompt: "Write a handler that returns the service version.", project_id: project.id }),
+      await call("optimize", {
+        prompt: "Write a handler that returns the service version.",
+        project_id: project.id,
+        detail: "full",
+      }),
     );
-    expect(record.codebase_context.conventions).toEqual(["Wrap errors with %w"]);
-    expect(record.codebase_context_sources.conventions.source).toContain("CLAUDE.md");
+    expect(record.record.codebase_context.conventions).toEqual(["Wrap errors with %w"]);
+    expect(record.record.codebase_context_sources.conventions.source).toContain("CLAUDE.md");
     expect(record.optimized_prompt).toContain("Wrap errors with %w");
   });
 

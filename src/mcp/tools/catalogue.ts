@@ -1,9 +1,34 @@
 // Read-only helpers an agent uses before optimizing: the strategy catalogue and `analyze`, which lints
 // a prompt (diagnostics with stable codes, extracted constraints, placeholders) without rewriting it.
 import { z } from "zod";
+import { preparePrompt } from "../../core/pipeline/run.js";
+import type { CodebaseContext } from "../../core/pipeline/schemas.js";
 import { AnalyzeStageSchema } from "../../usecases/stages.js";
 import { AnalyzeOutput, StrategiesOutput } from "../output-schemas.js";
-import { defineTool, READ_ONLY, type ToolDeps } from "../tool-kit.js";
+import { SAMPLING_ENGINE_NAME } from "../sampling-engine.js";
+import { defineTool, READ_ONLY, type ToolDeps, type ToolExtra } from "../tool-kit.js";
+import { chooseEngine } from "./optimize.js";
+import { Model, Provider } from "./params.js";
+
+interface AnalyzeArgs {
+  prompt: string;
+  provider?: string;
+  model?: string;
+  codebase_context?: CodebaseContext;
+}
+
+/**
+ * The analyze use case, or — with provider "mcp-sampling" — the same stage on the calling client's
+ * model (the stage service resolves only configured providers).
+ */
+async function analyzeWith(deps: ToolDeps, args: AnalyzeArgs, extra: ToolExtra) {
+  if (args.provider?.trim().toLowerCase() !== SAMPLING_ENGINE_NAME) return deps.app.stages.analyze(args, extra.signal);
+  const engine = await chooseEngine(deps, args.provider, extra);
+  if (!engine) return deps.app.stages.analyze(args, extra.signal);
+  const { prompt, warnings } = preparePrompt(args.prompt);
+  const analysis = await engine.analyze(prompt, { signal: extra.signal, codebaseContext: args.codebase_context });
+  return { analysis, warnings, engine: engine.name };
+}
 
 export function registerCatalogueTools(deps: ToolDeps): void {
   const { app } = deps;
@@ -11,9 +36,8 @@ export function registerCatalogueTools(deps: ToolDeps): void {
     name: "strategies",
     title: "List optimization strategies",
     description:
-      "The ten optimization strategies (co-star, risen, chain-of-thought, few-shot-scaffolding, role-task-format, " +
-      "structured-output, step-by-step, constraint-injection, context-enrichment, persona-assignment): what each does " +
-      "and when it fits. Pass a name as `strategy` to optimize or retry to force it.",
+      "The ten optimization strategies: what each does and when it fits. Pass a name as `strategy` to optimize " +
+      "or retry to force it.",
     input: z.object({}),
     output: StrategiesOutput,
     annotations: READ_ONLY,
@@ -33,13 +57,18 @@ export function registerCatalogueTools(deps: ToolDeps): void {
       "Lint a prompt without rewriting it: task type, complexity, weaknesses as diagnostics with stable codes " +
       "(PF-ROLE, PF-FORMAT, PF-VAGUE, … with severity and character span), strengths, the verifiable output " +
       "constraints it states and its placeholders, plus warnings such as prompt_injection. Nothing is stored.",
-    input: AnalyzeStageSchema.extend({
+    input: z.object({
       prompt: AnalyzeStageSchema.shape.prompt.describe("The prompt to analyse (1–100 000 characters)."),
+      provider: Provider.optional(),
+      model: Model,
+      codebase_context: AnalyzeStageSchema.shape.codebase_context.describe(
+        "Facts about the code the prompt is for (language, framework, conventions…), if the analysis should know them.",
+      ),
     }),
     output: AnalyzeOutput,
     annotations: { ...READ_ONLY, openWorldHint: true },
     async run(args, extra) {
-      const result = await app.stages.analyze(args, extra.signal);
+      const result = await analyzeWith(deps, args, extra);
       const { analysis } = result;
       const errors = analysis.weaknesses.filter((w) => w.severity === "error").length;
       return {

@@ -4,27 +4,42 @@ import type { OptimizationRecord } from "../../core/records.js";
 import type { Page } from "../../store/optimization-list.js";
 import { TagRequestSchema } from "../../usecases/history.js";
 import { BulkDeleteSchema, HistoryQuerySchema } from "../../usecases/schemas.js";
-import {
-  BulkDeleteOutput,
-  DeleteOutput,
-  RecordOutput,
-  RecordPageOutput,
-  StatsOutput,
-  summarizeRecord,
-} from "../output-schemas.js";
+import { CAP_NOTE, compactRecord, DetailSchema, RecordResultOutput, recordReadMore } from "../compact.js";
+import { BulkDeleteOutput, DeleteOutput, RecordPageOutput, StatsOutput, summarizeRecord } from "../output-schemas.js";
 import { defineTool, READ_ONLY, type ToolDeps } from "../tool-kit.js";
+import { OptimizationId, ProjectId, Strategy } from "./params.js";
 
-const Id = z.string().trim().min(1).max(100).describe("Optimization id (UUID).");
+const H = HistoryQuerySchema.shape;
 
-const ListInput = HistoryQuerySchema.extend({
-  search: HistoryQuerySchema.shape.search.describe("Full-text search over prompts, titles, tags and project names."),
+const Paging = {
+  page: H.page.describe("Page number, from 1."),
+  per_page: H.per_page.describe("Items per page, 1–100 (default 20)."),
+};
+
+/** The filters list and search share (defined once). */
+const Filters = {
+  ...Paging,
+  project_id: H.project_id.describe("Only this project's records."),
+  task_type: H.task_type.describe("Only this analysed task type."),
+  status: H.status.describe("Only this status (error: failed runs)."),
+  strategy: Strategy.optional().describe("Only records optimized with this strategy."),
+  tag: H.tag.describe("Only records with this tag."),
+  min_score: H.min_score.describe("Only records scoring at least this overall (0–10)."),
+  retry_of: H.retry_of.describe("Only the retries of this optimization id."),
+  order: H.order.describe("asc or desc (default desc)."),
+};
+
+const ListInput = z.object({
+  ...Filters,
+  sort: z.enum(["created_at", "overall_score", "title"]).optional().describe("Sort key (default created_at)."),
 });
-const ByProjectInput = HistoryQuerySchema.omit({ project_id: true }).extend({
-  project_id: z.string().trim().min(1).max(100).describe("Project id (see list_projects)."),
-});
-const SearchInput = HistoryQuerySchema.extend({
+const ByProjectInput = z.object({ project_id: ProjectId, ...Paging });
+const SearchInput = z.object({
   query: z.string().trim().min(1).max(500).describe("Words to find in prompts, titles, tags and project names."),
-}).omit({ search: true });
+  ...Filters,
+  sort: H.sort.describe("Sort key (default relevance: best match first)."),
+});
+const GetInput = z.object({ id: OptimizationId, detail: DetailSchema });
 
 function pageOutcome(page: Page<OptimizationRecord>, what: string) {
   const items = page.items.map(summarizeRecord);
@@ -41,14 +56,19 @@ export function registerHistoryTools(deps: ToolDeps): void {
     name: "get",
     title: "Get an optimization",
     description:
-      "Fetch one stored optimization by id: raw and optimized prompt, analysis, strategy, scores, warnings, status.",
-    input: z.object({ id: Id }),
-    output: RecordOutput,
+      "One stored optimization, compact as optimize returns it; detail full adds the record (diagnostics, " +
+      `constraints, score breakdown). ${CAP_NOTE} Whole record: promptforge://optimizations/{id}.`,
+    input: GetInput,
+    output: RecordResultOutput,
     annotations: READ_ONLY,
-    async run({ id }) {
+    readMore: recordReadMore,
+    async run({ id, detail }) {
       const record = await app.history.get(id);
       const overall = record.validation ? `, overall ${record.validation.overall}` : "";
-      return { value: record, summary: `Optimization ${record.id}: ${record.status}${overall}.` };
+      return {
+        value: compactRecord(record, detail),
+        summary: `Optimization ${record.id}: ${record.status}${overall}.`,
+      };
     },
   });
 
@@ -56,9 +76,8 @@ export function registerHistoryTools(deps: ToolDeps): void {
     name: "list",
     title: "List optimizations",
     description:
-      "List stored optimizations, newest first, as compact summaries (id, title, preview, status, strategy, overall). " +
-      "Filter by project_id, task_type, status, strategy, tag, min_score or retry_of (the retries of a record); sort by created_at, overall_score or title. " +
-      "Paginated: page, per_page ≤ 100.",
+      "Browse history by filters, newest first (search finds words; get fetches one). One line per record: id, " +
+      "title, preview, status, strategy, overall. Paged.",
     input: ListInput,
     output: RecordPageOutput,
     annotations: READ_ONLY,
@@ -70,13 +89,15 @@ export function registerHistoryTools(deps: ToolDeps): void {
   defineTool(deps, {
     name: "get_by_project",
     title: "List a project's optimizations",
-    description: "List the optimizations that belong to one project (same filters and paging as list).",
+    description:
+      "One project's optimizations, newest first, paged; not_found for an unknown project (list with " +
+      "project_id filters further). Lines as in list.",
     input: ByProjectInput,
     output: RecordPageOutput,
     annotations: READ_ONLY,
     async run(args) {
       await app.projects.get(args.project_id); // not_found for an unknown project rather than an empty list
-      return pageOutcome(await app.history.list(args), "optimization(s) in the project");
+      return pageOutcome(await app.history.list({ ...args, sort: "created_at" }), "optimization(s) in the project");
     },
   });
 
@@ -84,8 +105,8 @@ export function registerHistoryTools(deps: ToolDeps): void {
     name: "search",
     title: "Search optimizations",
     description:
-      "Full-text search of history (raw and optimized prompts, titles, tags, project names), best matches first. " +
-      "Accepts the same filters as list.",
+      "Find optimizations by words in prompts, titles, tags and project names, best match first, with list's " +
+      "filters. Lines as in list; get fetches one.",
     input: SearchInput,
     output: RecordPageOutput,
     annotations: READ_ONLY,
@@ -100,14 +121,22 @@ export function registerHistoryTools(deps: ToolDeps): void {
   defineTool(deps, {
     name: "tag",
     title: "Tag an optimization",
-    description:
-      "Add and/or remove tags (case-insensitive, up to 20 each) on a stored optimization. Returns the record.",
-    input: TagRequestSchema.extend({ id: Id }),
-    output: RecordOutput,
+    description: `Add and/or remove tags (up to 20 each) on an optimization. Returns the compact record. ${CAP_NOTE}`,
+    input: z.object({
+      id: OptimizationId,
+      add: TagRequestSchema.shape.add.describe("Tags to add."),
+      remove: TagRequestSchema.shape.remove.describe("Tags to remove."),
+      detail: DetailSchema,
+    }),
+    output: RecordResultOutput,
+    readMore: recordReadMore,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    async run({ id, ...body }) {
+    async run({ id, detail, ...body }) {
       const record = await app.history.tag(id, body);
-      return { value: record, summary: `Optimization ${record.id} tags: ${record.tags.join(", ") || "(none)"}.` };
+      return {
+        value: compactRecord(record, detail),
+        summary: `Optimization ${record.id} tags: ${record.tags.join(", ") || "(none)"}.`,
+      };
     },
   });
 
@@ -133,7 +162,7 @@ export function registerHistoryTools(deps: ToolDeps): void {
     name: "delete",
     title: "Delete an optimization",
     description: "Permanently delete one stored optimization by id. This cannot be undone.",
-    input: z.object({ id: Id }),
+    input: z.object({ id: OptimizationId.describe("Id of the optimization to delete.") }),
     output: DeleteOutput,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     async run({ id }) {
@@ -146,7 +175,7 @@ export function registerHistoryTools(deps: ToolDeps): void {
     name: "bulk_delete",
     title: "Delete several optimizations",
     description: "Permanently delete 1–100 stored optimizations by id; unknown ids are ignored. This cannot be undone.",
-    input: BulkDeleteSchema,
+    input: z.object({ ids: BulkDeleteSchema.shape.ids.describe("1–100 optimization ids to delete.") }),
     output: BulkDeleteOutput,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     async run({ ids }) {

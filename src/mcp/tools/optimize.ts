@@ -7,33 +7,49 @@ import type { PipelineEngine } from "../../core/pipeline/engine.js";
 import { computeOverall } from "../../core/pipeline/schemas.js";
 import type { OptimizationRecord } from "../../core/records.js";
 import type { BatchItemResult } from "../../usecases/batch-optimize.js";
-import { BatchRequestSchema, OptimizeRequestSchema, RetryRequestSchema } from "../../usecases/schemas.js";
-import { BatchOutput, RecordOutput } from "../output-schemas.js";
+import { BatchRequestSchema, PromptTextSchema } from "../../usecases/schemas.js";
+import { CAP_NOTE, compactRecord, type Detail, DetailSchema, RecordResultOutput, recordReadMore } from "../compact.js";
+import { BatchOutput } from "../output-schemas.js";
 import { pipelineProgress } from "../progress.js";
 import { SAMPLING_ENGINE_NAME } from "../sampling-engine.js";
-import { defineTool, progressReporter, type ToolDeps, type ToolExtra, type ToolOutcome } from "../tool-kit.js";
+import {
+  defineTool,
+  mcpHints,
+  mcpMessage,
+  progressReporter,
+  type ToolDeps,
+  type ToolExtra,
+  type ToolOutcome,
+} from "../tool-kit.js";
+import { Model, OptimizationId, OptimizeOptionsInput, Provider, Strategy, stagesRun } from "./params.js";
 
-const Id = z.string().trim().min(1).max(100).describe("Optimization id (UUID) from optimize, list or search.");
-const providerHelp =
-  'Engine: "local" (built-in, offline), "anthropic", "openai", "gemini", "openai-compatible", "claude-cli", or ' +
-  `"${SAMPLING_ENGINE_NAME}" (your own model through MCP sampling). Omit it for the server's default.`;
-
-const OptimizeInput = OptimizeRequestSchema.extend({
-  prompt: OptimizeRequestSchema.shape.prompt.describe("The raw prompt to optimize (1–100 000 characters)."),
-  strategy: OptimizeRequestSchema.shape.strategy.describe(
-    "Force a strategy (see the strategies tool), e.g. co-star, chain-of-thought; omit to let PromptForge choose.",
-  ),
-  provider: OptimizeRequestSchema.shape.provider.describe(providerHelp),
-  project: OptimizeRequestSchema.shape.project.describe("Project name; created when it does not exist yet."),
-  max_iterations: OptimizeRequestSchema.shape.max_iterations.describe(
-    "1–5: re-optimize while the overall score is below score_threshold.",
+const OptimizeInput = OptimizeOptionsInput.extend({
+  prompt: PromptTextSchema.describe("The prompt to optimize, exactly as written (1–100 000 characters)."),
+  detail: DetailSchema,
+});
+const RetryInput = z.object({
+  id: OptimizationId,
+  strategy: Strategy.optional(),
+  provider: Provider.optional(),
+  model: Model,
+  detail: DetailSchema,
+});
+const CancelInput = z.object({ id: OptimizationId, detail: DetailSchema });
+// The options that make sense for a whole batch (per-prompt links, versions and iteration tuning are
+// optimize's): fewer parameters for an agent to read.
+const BatchInput = OptimizeOptionsInput.pick({
+  title: true,
+  project: true,
+  project_id: true,
+  tags: true,
+  strategy: true,
+  provider: true,
+  model: true,
+}).extend({
+  prompts: BatchRequestSchema.shape.prompts.describe(
+    "1–20 prompts, each optimized on its own with the options below; one failing does not stop the rest.",
   ),
 });
-const RetryInput = RetryRequestSchema.extend({
-  id: Id,
-  provider: RetryRequestSchema.shape.provider.describe(providerHelp),
-});
-const CancelInput = z.object({ id: Id });
 
 /** True when the request names no engine and nothing but the local engine is configured. */
 async function onlyLocalConfigured(app: App): Promise<boolean> {
@@ -66,20 +82,33 @@ function warningText(record: OptimizationRecord): string {
   return ` Warnings: ${record.warnings.map((w) => w.code).join(", ")}.`;
 }
 
-export function recordOutcome(record: OptimizationRecord, verb = "Optimized"): ToolOutcome<OptimizationRecord> {
+export function recordOutcome(
+  record: OptimizationRecord,
+  verb = "Optimized",
+  detail: Detail = "summary",
+): ToolOutcome<z.input<typeof RecordResultOutput>> {
+  const value = compactRecord(record, detail);
+  if (record.error_message) value.error_message = mcpHints(record.error_message);
   if (record.status === "completed") {
     const v = record.validation;
+    if (!record.optimized_prompt) {
+      const ran = record.strategy ? `analysed; strategy ${record.strategy.strategy}` : "analysed";
+      return {
+        value,
+        summary: `Ran the early stages only for ${record.id}: ${ran}; no rewrite (stages).${warningText(record)}`,
+      };
+    }
     const score = v
       ? ` overall ${v.overall}/10 (original ${computeOverall(v.original_scores)}), ${v.is_improvement ? "an improvement" : "not an improvement"};`
-      : "";
+      : " not scored (stages);";
     const strategy = record.strategy ? ` with ${record.strategy.strategy}` : "";
     return {
-      value: record,
+      value,
       summary: `${verb} ${record.id}${strategy} on ${record.engine}:${score} preserved constraints ${v ? `${v.preserved.constraints.kept}/${v.preserved.constraints.total}` : "n/a"}.${warningText(record)}`,
     };
   }
-  const why = record.status === "cancelled" ? "was cancelled" : `failed: ${record.error_message ?? "unknown error"}`;
-  return { value: record, summary: `Optimization ${record.id} ${why}.${warningText(record)}`, isError: true };
+  const why = record.status === "cancelled" ? "was cancelled" : `failed: ${value.error_message ?? "unknown error"}`;
+  return { value, summary: `Optimization ${record.id} ${why}.${warningText(record)}`, isError: true };
 }
 
 function batchItem(result: BatchItemResult) {
@@ -91,7 +120,7 @@ function batchItem(result: BatchItemResult) {
       overall: null,
       strategy: null,
       warnings: [],
-      error: `${result.error.code}: ${result.error.message}`,
+      error: mcpMessage(result.error.code, result.error.message),
     };
   }
   const r = result.record;
@@ -101,10 +130,17 @@ function batchItem(result: BatchItemResult) {
     id: r.id,
     overall: r.validation?.overall ?? null,
     strategy: r.strategy?.strategy ?? null,
-    warnings: r.warnings,
-    error: r.error_message,
+    warnings: r.warnings.map((w) => ({ code: w.code, message: w.message })),
+    error: r.error_message ? mcpHints(r.error_message) : null,
   };
 }
+
+const RECORD_RESULT =
+  "Returns id, optimized_prompt, strategy, scores (overall 1–10 vs the original), preserved counts and warnings " +
+  "(report prompt_injection to the user); inputs come back as size and SHA-256. " +
+  `${CAP_NOTE} Whole record: promptforge://optimizations/{id}.`;
+
+const WRITE_OPEN = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } as const;
 
 export function registerOptimizeTools(deps: ToolDeps): void {
   const { app } = deps;
@@ -112,20 +148,18 @@ export function registerOptimizeTools(deps: ToolDeps): void {
     name: "optimize",
     title: "Optimize a prompt",
     description:
-      "Analyse a prompt, choose a strategy, rewrite it and score the rewrite against the original. Returns the stored " +
-      "record: optimized_prompt, analysis (task type, diagnostics, constraints), strategy, scores (overall 1–10, " +
-      "is_improvement), preserved constraint/placeholder counts and warnings (e.g. prompt_injection). Every constraint " +
-      "and placeholder of the original is kept. Reports progress per stage. The result appears in PromptForge history.",
+      "Analyse, rewrite and score a prompt, keeping every constraint and placeholder; stored in history. " +
+      RECORD_RESULT,
     input: OptimizeInput,
-    output: RecordOutput,
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-    async run(args, extra) {
+    output: RecordResultOutput,
+    annotations: WRITE_OPEN,
+    readMore: recordReadMore,
+    async run({ detail, ...args }, extra) {
       const engine = await chooseEngine(deps, args.provider, extra);
-      const emit = pipelineProgress(
-        { stages: args.stages, maxIterations: args.max_iterations },
-        progressReporter(deps, extra),
-      );
-      return recordOutcome(await app.optimize(args, { signal: extra.signal, emit, engine }));
+      const stages = args.stages ? stagesRun(args.stages) : undefined;
+      const emit = pipelineProgress({ stages, maxIterations: args.max_iterations }, progressReporter(deps, extra));
+      const record = await app.optimize({ ...args, stages }, { signal: extra.signal, emit, engine });
+      return recordOutcome(record, "Optimized", detail);
     },
   });
 
@@ -133,16 +167,17 @@ export function registerOptimizeTools(deps: ToolDeps): void {
     name: "retry",
     title: "Retry an optimization",
     description:
-      "Re-run a stored optimization as a new record linked by retry_of, optionally with another strategy, provider " +
-      "or model. Use it when a result scored low or you want to compare strategies. Reports progress per stage.",
+      "Re-run a stored optimization as a new record (retry_of), e.g. with another strategy when it scored low. " +
+      RECORD_RESULT,
     input: RetryInput,
-    output: RecordOutput,
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-    async run({ id, ...body }, extra) {
+    output: RecordResultOutput,
+    annotations: WRITE_OPEN,
+    readMore: recordReadMore,
+    async run({ id, detail, ...body }, extra) {
       const engine = await chooseEngine(deps, body.provider, extra);
       const emit = pipelineProgress({}, progressReporter(deps, extra));
       const record = await app.retry(id, body, { signal: extra.signal, emit, engine });
-      return recordOutcome(record, "Retried as");
+      return recordOutcome(record, "Retried as", detail);
     },
   });
 
@@ -150,14 +185,15 @@ export function registerOptimizeTools(deps: ToolDeps): void {
     name: "cancel",
     title: "Cancel a running optimization",
     description:
-      "Stop an optimization that is still running (in this or another PromptForge process); the record ends " +
-      "cancelled. Fails with not_running when it already finished.",
+      "Stop a running optimization (in any PromptForge process); it ends cancelled. not_running when already " +
+      `finished. Returns the compact record. ${CAP_NOTE}`,
     input: CancelInput,
-    output: RecordOutput,
+    output: RecordResultOutput,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    async run({ id }) {
+    readMore: recordReadMore,
+    async run({ id, detail }) {
       const record = await app.cancel(id);
-      return { value: record, summary: `Optimization ${record.id} is ${record.status}.` };
+      return { value: compactRecord(record, detail), summary: `Optimization ${record.id} is ${record.status}.` };
     },
   });
 
@@ -165,16 +201,17 @@ export function registerOptimizeTools(deps: ToolDeps): void {
     name: "batch",
     title: "Optimize several prompts",
     description:
-      "Optimize 1–20 prompts with the same options, a few at a time; one failure does not stop the rest. Returns one " +
-      "result per prompt (id, status, overall score, warnings); fetch a full record with get. Reports progress per prompt.",
-    input: BatchRequestSchema,
+      "Optimize 1–20 prompts with the same options; one failure does not stop the rest. One line per prompt " +
+      `(id, status, overall, warnings); get fetches a record. ${CAP_NOTE}`,
+    input: BatchInput,
     output: BatchOutput,
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    annotations: WRITE_OPEN,
     async run(args, extra) {
       const engine = await chooseEngine(deps, args.provider, extra);
       const report = progressReporter(deps, extra);
       report(0, args.prompts.length, `Optimizing ${args.prompts.length} prompt(s)`);
-      const summary = await app.batch(engine ? { ...args, provider: undefined } : args, {
+      const request = { ...args, ...(engine ? { provider: undefined } : {}) };
+      const summary = await app.batch(request, {
         signal: extra.signal,
         engine,
         onItem: (result, done, total) => report(done, total, `Prompt ${result.index + 1}: ${result.status}`),

@@ -11,6 +11,7 @@ import {
   TestRunRequestSchema,
   TestRunSchema,
 } from "../../usecases/prompt-tests-schemas.js";
+import { CAP_NOTE } from "../compact.js";
 import { clientCanSample, mcpSampler, SAMPLING_ENGINE_NAME, SAMPLING_TIMEOUT_MS } from "../sampling-engine.js";
 import { defineTool, progressReporter, type ToolDeps, type ToolExtra, type ToolOutcome } from "../tool-kit.js";
 
@@ -37,6 +38,13 @@ const Input = TestRunOptionsSchema.extend({
     "true: the same model also compares each pair of outputs in both orders; or {provider, model, rubric}.",
   ),
   resume: TestRunRequestSchema.shape.resume.describe("Resume an interrupted or cancelled run by its id."),
+  versions: TestRunOptionsSchema.shape.versions.describe('With prompt_id: which versions, e.g. {a: 2, b: "current"}.'),
+  model: TestRunOptionsSchema.shape.model.describe("Model of that provider; omit for its default."),
+  samples: TestRunOptionsSchema.shape.samples.describe("Outputs per case and prompt, 1–10 (more = tighter interval)."),
+  concurrency: TestRunOptionsSchema.shape.concurrency.describe("Model calls in flight at once, 1–8."),
+  max_calls: TestRunOptionsSchema.shape.max_calls.describe("Stop after this many model calls (cost guard)."),
+  max_output_tokens: TestRunOptionsSchema.shape.max_output_tokens.describe("Token limit of each answer."),
+  seed: TestRunOptionsSchema.shape.seed.describe("Fixes the judge's order, to repeat a run."),
 });
 
 const Output = z.object(TestRunSchema.shape);
@@ -67,10 +75,10 @@ export function registerTestPromptTool(deps: ToolDeps): void {
     name: "test_prompt",
     title: "Test original against optimized",
     description:
-      "Runs two prompts (an optimization's original and optimized prompt, two versions of a project prompt, or two " +
-      "inline prompts) on the same test cases, `samples` times each; checks every output against its prompt's " +
-      "constraints and the cases' assertions; optionally a judge compares each pair in both orders. Returns the " +
-      "outputs and a summary with a verdict (optimized wins / loses / cannot tell) only when the 95 % interval allows it.",
+      "Run two prompts (an optimization's original and optimized, two versions of a project prompt, or two inline) " +
+      "on the same test cases, `samples` times each; every output is checked against its prompt's constraints and " +
+      "the assertions, optionally judged pairwise. Returns the outputs and a verdict (wins / loses / cannot tell) " +
+      `only when the 95 % interval allows it. ${CAP_NOTE}`,
     input: Input,
     output: Output,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },

@@ -12,12 +12,10 @@ export function registerVerifyTools(deps: ToolDeps): void {
     name: "verify_output",
     title: "Verify an output against its prompt's constraints",
     description:
-      "Check an answer before you send it: extracts the verifiable constraints of `prompt` (or of a stored " +
-      "optimization's optimized prompt, `optimization_id`) — word, sentence and paragraph counts, JSON, bullets, " +
-      "sections, title, highlights, case, commas, keywords, start/end phrases, language, postscript, two responses " +
-      "— and returns one verdict per constraint: follows true/false, or null when it is not mechanically " +
-      "checkable, with a detail such as '212 words, wanted less than 200'. IFEval's strict semantics; offline, " +
-      "nothing is stored.",
+      "Check an answer before you send it against the verifiable constraints of `prompt` (or of an " +
+      "optimization's optimized prompt): lengths, formats, case, keywords, start/end phrases, language… One " +
+      "verdict per constraint (follows true/false/null) with a detail such as '212 words, wanted less than " +
+      "200'. Offline; nothing is stored.",
     input: VerifyInputSchema,
     output: VerifyResultSchema,
     annotations: READ_ONLY,
