@@ -32,7 +32,7 @@ export const DEFAULT_WEIGHTS_PATH = path.join(WEIGHTS_DIR, "injection-weights.js
 export const DEFAULT_TRAIN_PATH = path.resolve(root, "../shared/data/injection-train/train.jsonl");
 export const AUTHORED_FILES = ["authored-attacks.jsonl", "authored-benign.jsonl"];
 
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
 
 export interface TrainOptions {
   epochs: number;
@@ -42,6 +42,8 @@ export interface TrainOptions {
   sourceCap: number;
   /** …and at least this many (small sources are up-weighted). */
   sourceFloor: number;
+  /** Per-source multiplier on that weight (our own attack and benign texts cover what the public data lacks). */
+  sourceEmphasis: Record<string, number>;
   /** Allowed false-positive rate (mean over benign sources) in the cross-validated scores. */
   targetFpr: number;
   folds: number;
@@ -55,6 +57,7 @@ export const DEFAULT_OPTIONS: TrainOptions = {
   l2: 1e-4,
   sourceCap: 400,
   sourceFloor: 200,
+  sourceEmphasis: {},
   targetFpr: 0.02,
   folds: 5,
   seed: 20260101,
@@ -73,8 +76,8 @@ interface Example {
 export function featurize(rows: readonly LabeledRow[]): Example[] {
   return rows.map((row) => {
     const pass = patternPass(row.text);
-    const tf = tokenFeatures(pass.norm.tokens);
-    const windows = windowsOf(pass.norm.tokens).map(([s, e]) => ({ s, e, ...windowScales(tf, s, e) }));
+    const tf = tokenFeatures(pass.tokens);
+    const windows = windowsOf(pass.tokens).map(([s, e]) => ({ s, e, ...windowScales(tf, s, e) }));
     return { row, tf, windows, dense: pass.dense, patternFlagged: pass.summary.score >= INJECTION_THRESHOLD };
   });
 }
@@ -111,14 +114,19 @@ interface Fitted {
  * clean documents that the embedded attacks were inserted into must not be drowned), then both classes weigh the
  * same in total.
  */
-function sampleWeights(examples: readonly Example[], cap: number, floor: number): Float64Array {
+function sampleWeights(
+  examples: readonly Example[],
+  cap: number,
+  floor: number,
+  emphasis: Record<string, number>,
+): Float64Array {
   const perSource = new Map<string, number>();
   for (const e of examples) perSource.set(e.row.source, (perSource.get(e.row.source) ?? 0) + 1);
   const w = new Float64Array(examples.length);
   const classTotal = [0, 0];
   examples.forEach((e, i) => {
     const n = perSource.get(e.row.source)!;
-    w[i] = Math.min(Math.max(n, floor), cap) / n;
+    w[i] = (Math.min(Math.max(n, floor), cap) / n) * (emphasis[e.row.source] ?? 1);
     classTotal[e.row.label] += w[i];
   });
   const n = examples.length;
@@ -173,7 +181,7 @@ export function fitModel(examples: readonly Example[], opts: TrainOptions, seed:
   const g2 = new Float64Array(HASH_DIMS);
   const g2d = new Float64Array(DENSE_FEATURES.length);
   let g2b = 0;
-  const sw = sampleWeights(examples, opts.sourceCap, opts.sourceFloor);
+  const sw = sampleWeights(examples, opts.sourceCap, opts.sourceFloor, opts.sourceEmphasis);
   const rnd = prng(seed);
   const order = examples.map((_, i) => i);
   const lr = opts.learningRate;

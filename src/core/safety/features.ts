@@ -10,8 +10,9 @@
  *     inflections and other languages (German "ignoriere", Spanish "ignora", CJK runs).
  * The text is scored in windows of whole sentences (see {@link windowsOf}) and the best window counts (an
  * injection is usually one passage inside benign text). Inside a window each group's value for a bucket is
- * `count / sqrt(occurrences of the group in the window)`, so a window's vector has a bounded norm. Plus a few dense features: the pattern detector's per-code evidence, its
- * combined score and the text length. Hashing is FNV-1a (32-bit, `Math.imul`), identical on every platform.
+ * `count / sqrt(occurrences of the group in the window)`, so a window's vector has a bounded norm.
+ * Plus a few dense features: the pattern detector's per-code evidence, its combined score, the text length, the
+ * share of de-obfuscated tokens and the words decoded from encoded runs. Hashing is FNV-1a (32-bit, `Math.imul`), identical on every platform.
  */
 import type { Normalized, Token } from "./normalize.js";
 
@@ -54,6 +55,7 @@ export const DENSE_FEATURES = [
   "pattern:flagged",
   "length:log",
   "tokens:obfuscated",
+  "encoded:decoded",
 ] as const;
 
 export function fnv(s: string, salt: number): number {
@@ -96,9 +98,9 @@ export function tokenForm(t: Token): string {
 
 /** Longest scoring window in tokens, the step between the overlapping windows of a longer passage, and the size a
  * window of whole sentences grows to before it is closed. */
-export const WINDOW = 32;
-export const STRIDE = 16;
-export const MIN_WINDOW = 8;
+export const WINDOW = 24;
+export const STRIDE = 12;
+export const MIN_WINDOW = 6;
 
 /**
  * Scoring windows `[start, end)` over the tokens: consecutive whole sentences (a line break also ends a sentence)
@@ -205,6 +207,7 @@ export function denseFeatures(
   patternFlagged: boolean,
   textLength: number,
   norm: Normalized,
+  decodedTokens = 0,
 ): Float64Array {
   const out = new Float64Array(DENSE_FEATURES.length);
   let k = 0;
@@ -215,5 +218,7 @@ export function denseFeatures(
   let obf = 0;
   for (const t of norm.tokens) if (t.obf) obf++;
   out[k++] = norm.tokens.length > 0 ? Math.min(1, (4 * obf) / norm.tokens.length) : 0;
+  // Words that came out of decoding a base64/hex/base32/percent/ascii85 run: an encoded sentence.
+  out[k++] = Math.min(1, Math.log1p(decodedTokens) / Math.log(64));
   return out;
 }

@@ -53,7 +53,7 @@ export const INJECTION_CODES = {
   "output-manipulation": "Asks for extra content to be inserted into the model's response.",
   "deceptive-content": "Asks for promotional, false or misleading content in the response.",
   "output-obfuscation": "Asks for the response to be encoded, encrypted, reversed or disguised.",
-  obfuscation: "Trigger phrases were disguised (spacing, leetspeak, homoglyphs, ROT13 or base64).",
+  obfuscation: "Trigger phrases were disguised (spacing, leetspeak, homoglyphs, ROT13 or base64/hex/base32 encoding).",
   classifier: "The trained classifier scores this passage as a likely injection.",
 } as const;
 
@@ -658,7 +658,7 @@ export function scanInjection(text: string, model: InjectionModel | null = activ
   const pass = patternPass(text);
   const patternResult = patternDecision(pass);
   if (!model) return patternResult;
-  const m = modelScore(model, pass.norm, pass.dense);
+  const m = modelScore(model, pass.tokens, pass.dense);
   const modelScoreRounded = Math.round(m.score * 1000) / 1000;
   // Either detector flags on its own: the classifier's threshold was chosen by cross-validation for this rule.
   const score = Math.max(modelScoreRounded, pass.summary.score);
@@ -717,15 +717,24 @@ function signalName(signal: number): string {
 /** What the pattern pass produced for a text, plus the classifier's dense features (training reuses this). */
 export interface PatternPass {
   norm: Normalized;
+  /** What the classifier reads: the normalised tokens, then the words of decoded encoded runs. */
+  tokens: Token[];
   summary: PatternSummary;
   dense: Float64Array;
 }
 
 export function patternPass(text: string): PatternPass {
-  const { hits, norm } = collectPatternHits(text);
+  const { hits, norm, decoded } = collectPatternHits(text);
   const summary = summarize(hits, text.length);
-  const dense = denseFeatures(summary.perCode, summary.score, summary.score >= INJECTION_THRESHOLD, text.length, norm);
-  return { norm, summary, dense };
+  const dense = denseFeatures(
+    summary.perCode,
+    summary.score,
+    summary.score >= INJECTION_THRESHOLD,
+    text.length,
+    norm,
+    decoded.length,
+  );
+  return { norm, tokens: decoded.length > 0 ? norm.tokens.concat(decoded) : norm.tokens, summary, dense };
 }
 
 function patternDecision(pass: PatternPass): InjectionResult {
@@ -739,9 +748,10 @@ function collectHits(text: string): Hit[] {
 }
 
 /** The pattern pass: every raw hit plus the normalised text it ran over (the model's features reuse it). */
-export function collectPatternHits(text: string): { hits: Hit[]; norm: Normalized } {
+export function collectPatternHits(text: string): { hits: Hit[]; norm: Normalized; decoded: Token[] } {
   const eng = getEngine();
   const hits: Hit[] = [];
+  const decoded: Token[] = [];
   const memo = new Map<string, number[]>();
   const norm = normalizeText(text, eng.table.vocab);
   const cls = tokenClasses(eng, norm.tokens, norm.chars, memo);
@@ -758,16 +768,142 @@ export function collectPatternHits(text: string): { hits: Hit[]; norm: Normalize
     const rotHits: Hit[] = [];
     scanTokens(eng, rotToks, rotCls, DECODED_CODES, rotHits);
     for (const h of rotHits) hits.push({ ...h, obf: true });
-    // Base64 snippets.
-    for (const snip of base64Snippets(text)) {
+    // Base64, hex, base32, percent-encoded and ascii85 snippets: patterns run over the decoded text, and its words
+    // join the classifier's tokens (as later sentences, spanning the encoded run).
+    const snippets = base64Snippets(text);
+    for (const s of otherEncodedSnippets(text)) if (snippets.length < MAX_SNIPPETS) snippets.push(s);
+    let sent = norm.tokens.length > 0 ? norm.tokens[norm.tokens.length - 1].sent + 1 : 0;
+    for (const snip of snippets) {
       const dn = normalizeText(snip.decoded, eng.table.vocab);
       const dc = tokenClasses(eng, dn.tokens, dn.chars, memo);
       const dh: Hit[] = [];
       scanTokens(eng, dn.tokens, dc, DECODED_CODES, dh);
       for (const h of dh) hits.push({ ...h, span: snip.span, obf: true });
+      if (dn.tokens.length > 0) {
+        const base = sent - dn.tokens[0].sent;
+        for (const t of dn.tokens.slice(0, MAX_DECODED_TOKENS)) {
+          decoded.push({ ...t, s: snip.span.start, e: snip.span.end, sent: base + t.sent, obf: true });
+        }
+        sent = decoded[decoded.length - 1].sent + 1;
+      }
     }
   }
-  return { hits, norm };
+  return { hits, norm, decoded };
+}
+
+const MAX_SNIPPETS = 8;
+/** Words of one decoded snippet that the classifier sees (bounds the extra work per snippet). */
+const MAX_DECODED_TOKENS = 256;
+
+/**
+ * Encoded runs other than base64 (see {@link base64Snippets}), each a whitespace-delimited run of ≥ 16 characters:
+ * hex (even length), RFC 4648 base32 (upper case, `=` padding), percent-encoding (≥ 2 `%XX`), and ascii85 (`<~ ~>`
+ * optional). A run counts only when it decodes to mostly printable text with letters and at least one space — an
+ * encoded sentence, not an id, hash or URL.
+ */
+function otherEncodedSnippets(text: string): Array<{ decoded: string; span: Span }> {
+  const out: Array<{ decoded: string; span: Span }> = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n && out.length < MAX_SNIPPETS) {
+    while (i < n && text.charCodeAt(i) <= 0x20) i++;
+    let j = i;
+    while (j < n && text.charCodeAt(j) > 0x20 && text.charCodeAt(j) < 0x7f) j++;
+    if (j === i) {
+      // A non-ASCII character: skip it.
+      i++;
+      continue;
+    }
+    // Trim quotes, brackets and sentence punctuation around the run.
+    let a = i;
+    let b = j;
+    while (a < b && TRIM.has(text[a])) a++;
+    while (b > a && TRIM.has(text[b - 1])) b--;
+    if (b - a >= 16 && b - a <= 8192) {
+      const decoded = decodeRun(text.slice(a, b));
+      if (decoded) out.push({ decoded, span: { start: a, end: b } });
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
+const TRIM = new Set(['"', "'", "(", ")", ",", ".", ";", "`", "[", "]", "{", "}"]);
+
+function decodeRun(run: string): string | null {
+  if (/^(?:[0-9a-fA-F]{2})+$/.test(run)) {
+    let out = "";
+    for (let k = 0; k < run.length; k += 2) out += String.fromCharCode(Number.parseInt(run.slice(k, k + 2), 16));
+    return readable(out);
+  }
+  if (/^[A-Z2-7]+=*$/.test(run)) return readable(decodeBase32(run));
+  if (/%[0-9a-fA-F]{2}.*%[0-9a-fA-F]{2}/.test(run)) {
+    try {
+      return readable(decodeURIComponent(run));
+    } catch {
+      return null;
+    }
+  }
+  const a85 = run.startsWith("<~") && run.endsWith("~>") ? run.slice(2, -2) : run;
+  if (a85.length >= 20 && /^[!-uz]+$/.test(a85) && /[^0-9A-Za-z]/.test(a85)) return readable(decodeAscii85(a85));
+  return null;
+}
+
+function decodeBase32(s: string): string {
+  let bits = 0;
+  let value = 0;
+  let out = "";
+  for (const ch of s.replace(/=+$/, "")) {
+    value = (value << 5) | "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".indexOf(ch);
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out += String.fromCharCode((value >>> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
+function decodeAscii85(s: string): string {
+  let out = "";
+  let group: number[] = [];
+  const flush = (g: number[], bytes: number) => {
+    let v = 0;
+    for (const d of g) v = v * 85 + d;
+    for (let k = 3; k >= 4 - bytes; k--) out += String.fromCharCode((v >>> (8 * k)) & 0xff);
+  };
+  for (const ch of s) {
+    if (ch === "z" && group.length === 0) {
+      out += "\0\0\0\0";
+      continue;
+    }
+    group.push(ch.charCodeAt(0) - 33);
+    if (group.length === 5) {
+      flush(group, 4);
+      group = [];
+    }
+  }
+  if (group.length > 1) {
+    const bytes = group.length - 1;
+    while (group.length < 5) group.push(84);
+    flush(group, bytes);
+  }
+  return out;
+}
+
+/** `s` when it reads as text: ≥ 8 characters, ≥ 95 % printable, ≥ 50 % letters, at least one space. */
+function readable(s: string | null): string | null {
+  if (!s || s.length < 8) return null;
+  let printable = 0;
+  let letters = 0;
+  let spaces = 0;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if ((c >= 0x20 && c < 0x7f) || c === 0x0a || c === 0x09) printable++;
+    if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) letters++;
+    if (c === 0x20) spaces++;
+  }
+  return printable / s.length >= 0.95 && letters / s.length >= 0.5 && spaces > 0 ? s : null;
 }
 
 interface PatternSummary {

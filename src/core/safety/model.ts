@@ -16,7 +16,7 @@ import {
   windowsOf,
   wordHash,
 } from "./features.js";
-import type { Normalized } from "./normalize.js";
+import type { Token } from "./normalize.js";
 
 export const MODEL_FORMAT = "promptforge-injection-lr";
 
@@ -111,8 +111,7 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
  * Scores normalised tokens plus the dense features with `model`: the logit is bias + dense·w + the best window's
  * hashed score. Per-token sums and prefix sums make every window O(1), so scoring is linear in the tokens.
  */
-export function modelScore(model: InjectionModel, norm: Normalized, dense: Float64Array): ModelScore {
-  const toks = norm.tokens;
+export function modelScore(model: InjectionModel, toks: readonly Token[], dense: Float64Array): ModelScore {
   const n = toks.length;
   const w = model.hashed;
   // Prefix sums of raw weights and occurrence counts per group.
