@@ -152,9 +152,13 @@ function providerMessageOf(body: string | undefined): string {
   }
 }
 
-function connectionReason(error: APICallError): string {
+function connectionCode(error: APICallError): unknown {
   const cause = error.cause as { code?: unknown; cause?: { code?: unknown } } | undefined;
-  const code = cause?.code ?? cause?.cause?.code;
+  return cause?.code ?? cause?.cause?.code;
+}
+
+function connectionReason(error: APICallError): string {
+  const code = connectionCode(error);
   if (code === "ECONNREFUSED") return "connection refused";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "host not found";
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET") return "connection reset";
@@ -171,12 +175,26 @@ export function mapSdkError(error: unknown, ctx: ProviderCallContext): AppError 
     const status = error.statusCode;
     const body = error.responseBody ?? "";
     if (status === undefined) {
+      const reason = connectionReason(error);
       return providerError(
         "connection",
         ctx,
-        `Cannot reach ${L} at ${describeEndpoint(ctx.baseUrl)} (${connectionReason(error)}). ` +
+        `Cannot reach ${L} at ${describeEndpoint(ctx.baseUrl)} (${reason}). ` +
           `Check that the server is running${d.baseUrlVariable ? ` and ${d.baseUrlVariable} is correct` : ""}.`,
+        // A name that does not resolve stays unresolved: retrying it only delays the error.
+        { retryable: reason !== "host not found" || connectionCode(error) === "EAI_AGAIN" },
       );
+    }
+    if (status >= 200 && status < 300) {
+      // The provider answered, then the reply broke off (reset, or ended before its last part).
+      const code = connectionCode(error);
+      const how =
+        code === "ECONNRESET" || code === "UND_ERR_SOCKET" || /terminated|socket|reset/i.test(error.message)
+          ? "the connection was reset"
+          : "it ended before it was complete";
+      return providerError("connection", ctx, `${L}'s reply broke off mid-response (${how}).`, {
+        status,
+      });
     }
     const keyHint = d.keyVariable
       ? `Check ${d.keyVariable}, the key stored in Settings, or the X-LLM-API-Key header.`

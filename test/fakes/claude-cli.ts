@@ -104,6 +104,10 @@ export async function startFakeClaude(script = new FakeScript()): Promise<FakeCl
         else if (reply.status === 401) send(envelope("Invalid API key · Please run /login", true), 1);
         else send("", 1, reply.message ?? "API Error: 500 internal error");
         return;
+      case "cut":
+        // The CLI's output stops part-way and it exits with a connection error.
+        send(reply.text.slice(0, Math.ceil(reply.text.length / 2)), 1, "API Error: Connection error.");
+        return;
       default: {
         if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
         send(envelope(reply.type === "json" ? JSON.stringify(reply.value) : reply.text, false), 0);
