@@ -14,7 +14,7 @@ import { OptimizationStatusSchema, ProjectStatusSchema } from "../core/records.j
 /** The most characters a tool result carries (its JSON: the text block and the structured content). */
 export const RESULT_CHAR_CAP = 20_000;
 /** Said in every tool description that can return large values, and in docs/mcp.md. */
-export const CAP_NOTE = `Results are capped at ${RESULT_CHAR_CAP.toLocaleString("en-US")} characters.`;
+export const CAP_NOTE = `Capped at ${RESULT_CHAR_CAP.toLocaleString("en-US")} characters.`;
 
 export const optimizationUri = (id: string) => `promptforge://optimizations/${id}`;
 export const projectContextUri = (id: string) => `promptforge://projects/${id}/context`;
@@ -90,7 +90,6 @@ export const RecordResultOutput = z.object({
   project_id: z.string().nullable(),
   optimized_prompt: z.string().nullable(),
   strategy: z.enum(STRATEGY_NAMES).nullable(),
-  secondary_frameworks: z.array(z.string()),
   task_type: z.string().nullable(),
   complexity: z.string().nullable(),
   scores: z
@@ -136,7 +135,6 @@ export function compactRecord(record: OptimizationRecord, detail: Detail = "summ
     project_id: record.project_id,
     optimized_prompt: record.optimized_prompt,
     strategy: record.strategy?.strategy ?? null,
-    secondary_frameworks: record.strategy?.secondary_frameworks ?? [],
     task_type: a?.task_type ?? null,
     complexity: a?.complexity ?? null,
     scores: v

@@ -2,7 +2,6 @@
 // a prompt (diagnostics with stable codes, extracted constraints, placeholders) without rewriting it.
 import { z } from "zod";
 import { preparePrompt } from "../../core/pipeline/run.js";
-import type { CodebaseContext } from "../../core/pipeline/schemas.js";
 import { AnalyzeStageSchema } from "../../usecases/stages.js";
 import { AnalyzeOutput, StrategiesOutput } from "../output-schemas.js";
 import { SAMPLING_ENGINE_NAME } from "../sampling-engine.js";
@@ -14,7 +13,6 @@ interface AnalyzeArgs {
   prompt: string;
   provider?: string;
   model?: string;
-  codebase_context?: CodebaseContext;
 }
 
 /**
@@ -26,7 +24,7 @@ async function analyzeWith(deps: ToolDeps, args: AnalyzeArgs, extra: ToolExtra) 
   const engine = await chooseEngine(deps, args.provider, extra);
   if (!engine) return deps.app.stages.analyze(args, extra.signal);
   const { prompt, warnings } = preparePrompt(args.prompt);
-  const analysis = await engine.analyze(prompt, { signal: extra.signal, codebaseContext: args.codebase_context });
+  const analysis = await engine.analyze(prompt, { signal: extra.signal });
   return { analysis, warnings, engine: engine.name };
 }
 
@@ -61,9 +59,6 @@ export function registerCatalogueTools(deps: ToolDeps): void {
       prompt: AnalyzeStageSchema.shape.prompt.describe("The prompt to analyse (1–100 000 characters)."),
       provider: Provider.optional(),
       model: Model,
-      codebase_context: AnalyzeStageSchema.shape.codebase_context.describe(
-        "Facts about the code the prompt is for (language, framework, conventions…), if the analysis should know them.",
-      ),
     }),
     output: AnalyzeOutput,
     annotations: { ...READ_ONLY, openWorldHint: true },

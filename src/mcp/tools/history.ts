@@ -34,10 +34,11 @@ const ListInput = z.object({
   sort: z.enum(["created_at", "overall_score", "title"]).optional().describe("Sort key (default created_at)."),
 });
 const ByProjectInput = z.object({ project_id: ProjectId, ...Paging });
+// Search ranks by relevance: no sort order or retry filter to read.
+const { retry_of: _retryOf, order: _order, ...SearchFilters } = Filters;
 const SearchInput = z.object({
   query: z.string().trim().min(1).max(500).describe("Words to find in prompts, titles, tags and project names."),
-  ...Filters,
-  sort: H.sort.describe("Sort key (default relevance: best match first)."),
+  ...SearchFilters,
 });
 const GetInput = z.object({ id: OptimizationId, detail: DetailSchema });
 
