@@ -7,6 +7,7 @@ import { type StoreContext, timestamp } from "./context.js";
 import type { ProjectTable } from "./database.js";
 import { isUniqueViolation, StoreError } from "./errors.js";
 import { type Page, pageBounds } from "./optimization-list.js";
+import { assertMatches, entityTag, type IfMatch, nextUpdatedAt } from "./versions.js";
 
 export interface NewProject {
   name: string;
@@ -19,6 +20,8 @@ export type ProjectPatch = Partial<NewProject>;
 export interface ProjectUpdateOptions {
   /** HTTP If-Unmodified-Since (or ISO time): stale when the project changed in a later second. */
   ifUnmodifiedSince?: string;
+  /** HTTP If-Match: stale (412) unless the project's current ETag is listed. Exact to the write. */
+  ifMatch?: IfMatch;
 }
 
 export interface ProjectListOptions {
@@ -198,28 +201,57 @@ export class ProjectRepository {
     const since = options.ifUnmodifiedSince === undefined ? null : toSecond(options.ifUnmodifiedSince);
     // Stored times are ISO text, so "changed no later than that second" is a string comparison.
     const bound = since === null ? null : new Date((since + 1) * 1000).toISOString();
+    // Without a precondition a concurrent write only means "read again and write": a few tries.
+    const tries = options.ifMatch === undefined && bound === null ? 5 : 1;
+    for (let attempt = 1; attempt <= tries; attempt++) {
+      const row = await this.tryUpdate(id, columns, options, bound);
+      if (row !== undefined) return toProject(row);
+    }
+    const current = await this.requireWritable(id);
+    if (options.ifMatch !== undefined && options.ifUnmodifiedSince === undefined) {
+      throw new StoreError("stale", "the project was modified since the If-Match version; reload it and retry", {
+        status: 412,
+        details: { etag: entityTag(id, current.updated_at) },
+      });
+    }
+    throw new StoreError("stale", "project was modified after If-Unmodified-Since", {
+      details: { updated_at: current.updated_at },
+    });
+  }
+
+  private async tryUpdate(
+    id: string,
+    columns: Partial<Selectable<ProjectTable>>,
+    options: ProjectUpdateOptions,
+    bound: string | null,
+  ): Promise<Selectable<ProjectTable> | undefined> {
     try {
-      const row = await this.ctx.db.transaction().execute(async (trx) => {
+      return await this.ctx.db.transaction().execute(async (trx) => {
+        const before = await trx
+          .selectFrom("project")
+          .select(["updated_at", "status"])
+          .where("id", "=", id)
+          .executeTakeFirst();
+        if (before !== undefined && before.status === "active") {
+          assertMatches(options.ifMatch, entityTag(id, before.updated_at), "the project");
+        }
+        // Compare-and-set on the version read above: a write in between makes this one stale.
         const updated = await trx
           .updateTable("project")
-          .set({ ...columns, updated_at: timestamp(this.ctx) })
+          .set({ ...columns, updated_at: nextUpdatedAt(timestamp(this.ctx), before?.updated_at ?? "") })
           .where("id", "=", id)
           .where("status", "=", "active")
+          .$if(before !== undefined, (qb) => qb.where("updated_at", "=", before?.updated_at as string))
           .$if(bound !== null, (qb) => qb.where("updated_at", "<", bound as string))
           .returningAll()
           .executeTakeFirst();
         if (updated !== undefined && columns.name !== undefined) await this.ctx.search.indexProject(trx, id);
         return updated;
       });
-      if (row !== undefined) return toProject(row);
     } catch (error) {
       if (isUniqueViolation(error)) throw new StoreError("conflict", "a project with this name already exists");
       throw error;
     }
-    const current = await this.requireWritable(id);
-    throw new StoreError("stale", "project was modified after If-Unmodified-Since", {
-      details: { updated_at: current.updated_at },
-    });
   }
 
   async archive(id: string): Promise<Project> {
@@ -248,14 +280,19 @@ export class ProjectRepository {
    * Soft delete (allowed for archived projects too): status deleted, and its live prompts are
    * marked deleted at the same instant so a later reactivation can restore exactly those.
    */
-  async softDelete(id: string): Promise<void> {
+  async softDelete(id: string, options: { ifMatch?: IfMatch } = {}): Promise<void> {
     const now = timestamp(this.ctx);
     const deleted = await this.ctx.db.transaction().execute(async (trx) => {
+      const before = await trx.selectFrom("project").select("updated_at").where("id", "=", id).executeTakeFirst();
+      if (before !== undefined) assertMatches(options.ifMatch, entityTag(id, before.updated_at), "the project");
       const result = await trx
         .updateTable("project")
         .set({ status: "deleted", deleted_at: now, updated_at: now })
         .where("id", "=", id)
         .where("status", "!=", "deleted")
+        .$if(before !== undefined && options.ifMatch !== undefined && options.ifMatch !== "*", (qb) =>
+          qb.where("updated_at", "=", before?.updated_at as string),
+        )
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) === 0) return false;
       await trx

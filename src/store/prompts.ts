@@ -7,6 +7,7 @@ import { type StoreContext, timestamp } from "./context.js";
 import type { PromptTable } from "./database.js";
 import { StoreError } from "./errors.js";
 import type { ProjectRepository } from "./projects.js";
+import { assertMatches, entityTag, type IfMatch, nextUpdatedAt } from "./versions.js";
 
 export interface NewPrompt {
   title?: string | null;
@@ -111,9 +112,10 @@ export class PromptRepository {
    * (linked to `optimization_id`) and makes the prompt version N+1, in one transaction; the
    * update is conditional on version N so two concurrent edits cannot both snapshot N.
    */
-  async update(id: string, patch: PromptPatch): Promise<Prompt> {
+  async update(id: string, patch: PromptPatch, options: { ifMatch?: IfMatch } = {}): Promise<Prompt> {
     if (patch.content !== undefined) checkContent(patch.content);
     const current = await this.requireLive(id);
+    assertMatches(options.ifMatch, entityTag(id, current.updated_at), "the prompt");
     const contentChanged = patch.content !== undefined && patch.content !== current.content;
     const now = timestamp(this.ctx);
     const row = await this.ctx.db.transaction().execute(async (trx) => {
@@ -135,14 +137,23 @@ export class PromptRepository {
         .set({
           ...(patch.title !== undefined ? { title: patch.title } : {}),
           ...(contentChanged ? { content: patch.content, version: current.version + 1 } : {}),
-          updated_at: now,
+          updated_at: nextUpdatedAt(now, current.updated_at),
         })
         .where("id", "=", id)
         .where("version", "=", current.version)
+        // With If-Match the write is a compare-and-set on the version the client saw.
+        .$if(options.ifMatch !== undefined && options.ifMatch !== "*", (qb) =>
+          qb.where("updated_at", "=", current.updated_at),
+        )
         .where("deleted_at", "is", null)
         .returningAll()
         .executeTakeFirst();
       // Throwing inside the transaction also rolls back the snapshot written above.
+      if (updated === undefined && options.ifMatch !== undefined && options.ifMatch !== "*") {
+        throw new StoreError("stale", "the prompt was modified since the If-Match version; reload it and retry", {
+          status: 412,
+        });
+      }
       if (updated === undefined) throw new StoreError("conflict", "prompt was changed concurrently; reload and retry");
       return updated;
     });
@@ -150,17 +161,26 @@ export class PromptRepository {
   }
 
   /** Soft delete; false when there is no live prompt with this id. */
-  async delete(id: string): Promise<boolean> {
+  async delete(id: string, options: { ifMatch?: IfMatch } = {}): Promise<boolean> {
     const prompt = await this.get(id);
     if (prompt === null) return false;
     await this.projects.requireWritable(prompt.project_id);
+    assertMatches(options.ifMatch, entityTag(id, prompt.updated_at), "the prompt");
     const now = timestamp(this.ctx);
     const result = await this.ctx.db
       .updateTable("prompt")
-      .set({ deleted_at: now, updated_at: now })
+      .set({ deleted_at: now, updated_at: nextUpdatedAt(now, prompt.updated_at) })
       .where("id", "=", id)
       .where("deleted_at", "is", null)
+      .$if(options.ifMatch !== undefined && options.ifMatch !== "*", (qb) =>
+        qb.where("updated_at", "=", prompt.updated_at),
+      )
       .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0 && options.ifMatch !== undefined && options.ifMatch !== "*") {
+      throw new StoreError("stale", "the prompt was modified since the If-Match version; reload it and retry", {
+        status: 412,
+      });
+    }
     return Number(result.numUpdatedRows) > 0;
   }
 

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { AppError } from "../core/errors.js";
 import { type OptimizationRecord, OptimizationRecordSchema } from "../core/records.js";
+import { assertMatches, parseIfMatch, recordTag } from "../store/versions.js";
 import type { UseCaseDeps } from "./context.js";
 import { BulkDeleteSchema, HistoryQuerySchema } from "./schemas.js";
 import { parseInput } from "./validate.js";
@@ -42,7 +43,9 @@ export function createHistoryService(deps: UseCaseDeps) {
       return repo().listJson(query);
     },
     stats: () => repo().stats(),
-    async delete(id: string): Promise<void> {
+    async delete(id: string, options: { ifMatch?: string } = {}): Promise<void> {
+      const ifMatch = parseIfMatch(options.ifMatch);
+      if (ifMatch !== undefined) assertMatches(ifMatch, recordTag(await get(id)), "the optimization");
       if (!(await repo().delete(id))) throw new AppError("not_found", `Optimization ${id} does not exist.`);
       // A run in flight here stops at once; one in another process stops on its owner's next watch.
       deps.runs.abort(id);

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { AppError } from "../core/errors.js";
 import type { Project } from "../core/records.js";
+import { parseIfMatch } from "../store/versions.js";
 import type { UseCaseDeps } from "./context.js";
 import {
   ProjectCreateSchema,
@@ -58,11 +59,12 @@ export function createProjectService(deps: UseCaseDeps) {
       const project = await getProject(id);
       return { ...project, prompts: await prompts().list(id) };
     },
-    async update(id: string, raw: unknown, options: { ifUnmodifiedSince?: Date } = {}) {
+    async update(id: string, raw: unknown, options: { ifUnmodifiedSince?: Date; ifMatch?: string } = {}) {
       const patch = parseInput(ProjectUpdateSchema, raw);
       await getProject(id);
       return projects().update(id, patch, {
         ifUnmodifiedSince: options.ifUnmodifiedSince?.toISOString(),
+        ifMatch: parseIfMatch(options.ifMatch),
       });
     },
     async archive(id: string) {
@@ -73,26 +75,26 @@ export function createProjectService(deps: UseCaseDeps) {
       await getProject(id);
       return projects().unarchive(id);
     },
-    async delete(id: string): Promise<void> {
+    async delete(id: string, options: { ifMatch?: string } = {}): Promise<void> {
       await getProject(id);
-      await projects().softDelete(id);
+      await projects().softDelete(id, { ifMatch: parseIfMatch(options.ifMatch) });
     },
     async addPrompt(projectId: string, raw: unknown) {
       const input = parseInput(PromptCreateSchema, raw);
       await getProject(projectId);
       return prompts().add(projectId, input);
     },
-    async updatePrompt(projectId: string, promptId: string, raw: unknown) {
+    async updatePrompt(projectId: string, promptId: string, raw: unknown, options: { ifMatch?: string } = {}) {
       const input = parseInput(PromptUpdateSchema, raw);
       await getPrompt(projectId, promptId);
       if (input.optimization_id && !(await deps.store.optimizations.get(input.optimization_id))) {
         throw new AppError("not_found", `Optimization ${input.optimization_id} does not exist.`);
       }
-      return prompts().update(promptId, input);
+      return prompts().update(promptId, input, { ifMatch: parseIfMatch(options.ifMatch) });
     },
-    async deletePrompt(projectId: string, promptId: string): Promise<void> {
+    async deletePrompt(projectId: string, promptId: string, options: { ifMatch?: string } = {}): Promise<void> {
       await getPrompt(projectId, promptId);
-      await prompts().delete(promptId);
+      await prompts().delete(promptId, { ifMatch: parseIfMatch(options.ifMatch) });
     },
     async reorderPrompts(projectId: string, raw: unknown) {
       const { ids } = parseInput(PromptReorderSchema, raw);

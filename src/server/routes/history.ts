@@ -4,7 +4,7 @@ import { z } from "zod";
 import { BulkDeleteSchema, HistoryQuerySchema } from "../../usecases/schemas.js";
 import { HttpError } from "../errors.js";
 import type { HttpDeps } from "../http-deps.js";
-import { errorResponses, IdParams, jsonResponse } from "../openapi.js";
+import { errorResponse, errorResponses, IdParams, jsonResponse } from "../openapi.js";
 import { defineRoute } from "../route.js";
 import { HistoryPage } from "../schemas.js";
 
@@ -171,12 +171,23 @@ export function registerHistoryRoutes(http: OpenAPIHono, deps: HttpDeps): void {
       path: "/api/history/{id}",
       operationId: "deleteOptimization",
       tags: ["history"],
-      summary: "Delete one record",
+      summary: "Delete one record (`If-Match` with its `ETag` makes it conditional)",
       params: IdParams,
-      responses: { "204": { description: "Deleted" }, ...errorResponses(404) },
+      headers: z.object({
+        "if-match": z
+          .string()
+          .max(2000)
+          .optional()
+          .describe("The `ETag` of GET /api/optimize/{id} (or `*`); 412 `stale` when the record changed since"),
+      }),
+      responses: {
+        "204": { description: "Deleted" },
+        ...errorResponses(404),
+        "412": errorResponse(412, "`If-Match` names a version that is no longer current (`stale`)"),
+      },
     },
-    async (c, { params }) => {
-      await app.history.delete(params.id);
+    async (c, { params, headers }) => {
+      await app.history.delete(params.id, { ifMatch: headers["if-match"] });
       return c.body(null, 204);
     },
   );

@@ -1,6 +1,7 @@
 // The optimize family: run (SSE), get, retry (SSE), cancel, batch (JSON or SSE), duplicate check.
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
+import { recordTag } from "../../store/versions.js";
 import { CheckDuplicateSchema } from "../../usecases/history.js";
 import { BatchRequestSchema, OptimizeRequestSchema, RetryRequestSchema } from "../../usecases/schemas.js";
 import { apiKeyFrom, withEngineChoice } from "../engine-choice.js";
@@ -107,7 +108,11 @@ export function registerOptimizeRoutes(http: OpenAPIHono, deps: HttpDeps): void 
       params: IdParams,
       responses: { ...jsonResponse(OptimizationRecord, "The record"), ...errorResponses(404) },
     },
-    async (c, { params }) => c.json(await app.history.get(params.id)),
+    async (c, { params }) => {
+      const record = await app.history.get(params.id);
+      // The record's version: send it back as If-Match on DELETE /api/history/{id}.
+      return c.json(record, 200, { ETag: recordTag(record) });
+    },
   );
 
   defineRoute(

@@ -3,6 +3,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { z } from "zod";
 import { ProjectSchema } from "../../core/records.js";
+import { entityTag } from "../../store/versions.js";
 import { ProjectListQuerySchema } from "../../usecases/projects.js";
 import {
   ProjectCreateSchema,
@@ -12,7 +13,7 @@ import {
   PromptUpdateSchema,
 } from "../../usecases/schemas.js";
 import type { HttpDeps } from "../http-deps.js";
-import { errorResponses, IdParams, jsonResponse, ProjectPromptParams } from "../openapi.js";
+import { errorResponse, errorResponses, IdParams, jsonResponse, ProjectPromptParams } from "../openapi.js";
 import { defineRoute } from "../route.js";
 import { HistoryPage, Project, Prompt, PromptVersion } from "../schemas.js";
 
@@ -29,7 +30,19 @@ const ProjectPageSchema = z
     per_page: z.number().int(),
   })
   .meta({ id: "ProjectPage" });
-const IfUnmodifiedHeaders = z.object({ "if-unmodified-since": z.string().max(100).optional() });
+const IfMatchHeader = z
+  .string()
+  .max(2000)
+  .optional()
+  .describe("The `ETag` of the version this write is based on (or `*`); 412 `stale` when it changed since");
+const IfUnmodifiedHeaders = z.object({
+  "if-unmodified-since": z.string().max(100).optional().describe("Coarse fallback (whole seconds); prefer If-Match"),
+  "if-match": IfMatchHeader,
+});
+const IfMatchHeaders = z.object({ "if-match": IfMatchHeader });
+const PRECONDITION_FAILED = {
+  "412": errorResponse(412, "`If-Match` names a version that is no longer current (`stale`); reload and retry"),
+};
 const tags = ["projects"];
 
 /** RFC 9110: an If-Unmodified-Since that is not a valid HTTP-date is ignored. */
@@ -39,10 +52,15 @@ function httpDate(value: string | undefined): Date | undefined {
   return Number.isNaN(time) ? undefined : new Date(time);
 }
 
-/** JSON with a Last-Modified header, so clients can send it back as If-Unmodified-Since. */
-function withLastModified(c: Context, project: { updated_at?: string }, status: 200 | 201 = 200): Response {
+/**
+ * JSON with the version headers: `ETag` (send it back as If-Match: exact to the write) and
+ * Last-Modified (If-Unmodified-Since, a coarse fallback with whole-second resolution).
+ */
+function withLastModified(c: Context, project: { id: string; updated_at?: string }, status: 200 | 201 = 200): Response {
   const time = project.updated_at ? Date.parse(project.updated_at) : Number.NaN;
-  const headers: Record<string, string> = Number.isNaN(time) ? {} : { "Last-Modified": new Date(time).toUTCString() };
+  const headers: Record<string, string> = Number.isNaN(time)
+    ? {}
+    : { "Last-Modified": new Date(time).toUTCString(), ETag: entityTag(project.id, project.updated_at as string) };
   return c.json(project, status, headers);
 }
 
@@ -102,16 +120,24 @@ export function registerProjectRoutes(http: OpenAPIHono, deps: HttpDeps): void {
       path: "/api/projects/{id}",
       operationId: "updateProject",
       tags,
-      summary: "Update a project; `If-Unmodified-Since` makes it fail with 409 when stale",
+      summary:
+        "Update a project; `If-Match` (its `ETag`) makes it fail with 412 when stale, `If-Unmodified-Since` with 409",
       params: IdParams,
       headers: IfUnmodifiedHeaders,
       body: { schema: ProjectUpdateSchema },
-      responses: { ...jsonResponse(Project, "The updated project"), ...errorResponses(404, 409) },
+      responses: {
+        ...jsonResponse(Project, "The updated project"),
+        ...errorResponses(404, 409),
+        ...PRECONDITION_FAILED,
+      },
     },
     async (c, { params, headers, body }) =>
       withLastModified(
         c,
-        await projects.update(params.id, body, { ifUnmodifiedSince: httpDate(headers["if-unmodified-since"]) }),
+        await projects.update(params.id, body, {
+          ifUnmodifiedSince: httpDate(headers["if-unmodified-since"]),
+          ifMatch: headers["if-match"],
+        }),
       ),
   );
 
@@ -122,12 +148,13 @@ export function registerProjectRoutes(http: OpenAPIHono, deps: HttpDeps): void {
       path: "/api/projects/{id}",
       operationId: "deleteProject",
       tags,
-      summary: "Soft-delete a project and its prompts",
+      summary: "Soft-delete a project and its prompts (`If-Match` makes it conditional)",
       params: IdParams,
-      responses: { "204": { description: "Deleted" }, ...errorResponses(404) },
+      headers: IfMatchHeaders,
+      responses: { "204": { description: "Deleted" }, ...errorResponses(404), ...PRECONDITION_FAILED },
     },
-    async (c, { params }) => {
-      await projects.delete(params.id);
+    async (c, { params, headers }) => {
+      await projects.delete(params.id, { ifMatch: headers["if-match"] });
       return c.body(null, 204);
     },
   );
@@ -160,7 +187,7 @@ export function registerProjectRoutes(http: OpenAPIHono, deps: HttpDeps): void {
       body: { schema: PromptCreateSchema },
       responses: { ...jsonResponse(Prompt, "The new prompt", 201), ...errorResponses(404, 409) },
     },
-    async (c, { params, body }) => c.json(await projects.addPrompt(params.id, body), 201),
+    async (c, { params, body }) => withLastModified(c, await projects.addPrompt(params.id, body), 201),
   );
 
   // Registered before …/prompts/{pid} so the literal segment wins.
@@ -186,12 +213,18 @@ export function registerProjectRoutes(http: OpenAPIHono, deps: HttpDeps): void {
       path: "/api/projects/{id}/prompts/{pid}",
       operationId: "updatePrompt",
       tags,
-      summary: "Update a prompt (a content change snapshots the previous version)",
+      summary: "Update a prompt (a content change snapshots the previous version); `If-Match` makes it conditional",
       params: ProjectPromptParams,
+      headers: IfMatchHeaders,
       body: { schema: PromptUpdateSchema },
-      responses: { ...jsonResponse(Prompt, "The updated prompt"), ...errorResponses(404, 409) },
+      responses: {
+        ...jsonResponse(Prompt, "The updated prompt"),
+        ...errorResponses(404, 409),
+        ...PRECONDITION_FAILED,
+      },
     },
-    async (c, { params, body }) => c.json(await projects.updatePrompt(params.id, params.pid, body)),
+    async (c, { params, headers, body }) =>
+      withLastModified(c, await projects.updatePrompt(params.id, params.pid, body, { ifMatch: headers["if-match"] })),
   );
 
   defineRoute(
@@ -201,12 +234,13 @@ export function registerProjectRoutes(http: OpenAPIHono, deps: HttpDeps): void {
       path: "/api/projects/{id}/prompts/{pid}",
       operationId: "deletePrompt",
       tags,
-      summary: "Delete a prompt",
+      summary: "Delete a prompt (`If-Match` makes it conditional)",
       params: ProjectPromptParams,
-      responses: { "204": { description: "Deleted" }, ...errorResponses(404, 409) },
+      headers: IfMatchHeaders,
+      responses: { "204": { description: "Deleted" }, ...errorResponses(404, 409), ...PRECONDITION_FAILED },
     },
-    async (c, { params }) => {
-      await projects.deletePrompt(params.id, params.pid);
+    async (c, { params, headers }) => {
+      await projects.deletePrompt(params.id, params.pid, { ifMatch: headers["if-match"] });
       return c.body(null, 204);
     },
   );

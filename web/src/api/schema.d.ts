@@ -343,7 +343,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete one record */
+        /** Delete one record (`If-Match` with its `ETag` makes it conditional) */
         delete: operations["deleteOptimization"];
         options?: never;
         head?: never;
@@ -377,10 +377,10 @@ export interface paths {
         };
         /** One project with its prompts */
         get: operations["getProject"];
-        /** Update a project; `If-Unmodified-Since` makes it fail with 409 when stale */
+        /** Update a project; `If-Match` (its `ETag`) makes it fail with 412 when stale, `If-Unmodified-Since` with 409 */
         put: operations["updateProject"];
         post?: never;
-        /** Soft-delete a project and its prompts */
+        /** Soft-delete a project and its prompts (`If-Match` makes it conditional) */
         delete: operations["deleteProject"];
         options?: never;
         head?: never;
@@ -463,10 +463,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Update a prompt (a content change snapshots the previous version) */
+        /** Update a prompt (a content change snapshots the previous version); `If-Match` makes it conditional */
         put: operations["updatePrompt"];
         post?: never;
-        /** Delete a prompt */
+        /** Delete a prompt (`If-Match` makes it conditional) */
         delete: operations["deletePrompt"];
         options?: never;
         head?: never;
@@ -2295,7 +2295,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2360,7 +2360,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2429,7 +2429,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2506,7 +2506,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2553,7 +2553,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2601,7 +2601,7 @@ export interface operations {
                     "application/json": components["schemas"]["OptimizationRecord"];
                 };
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2639,7 +2639,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2699,7 +2699,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2764,7 +2764,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2812,7 +2812,7 @@ export interface operations {
                     "application/json": components["schemas"]["OptimizationRecord"];
                 };
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2877,7 +2877,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2942,7 +2942,7 @@ export interface operations {
                     "application/json": components["schemas"]["AnalyzeStageResult"];
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2989,7 +2989,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3104,7 +3104,7 @@ export interface operations {
                     "application/json": components["schemas"]["StrategyStageResult"];
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3151,7 +3151,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3271,7 +3271,7 @@ export interface operations {
                     "application/json": components["schemas"]["OptimizeStageResult"];
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3318,7 +3318,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3432,7 +3432,7 @@ export interface operations {
                     "application/json": components["schemas"]["ValidateStageResult"];
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3479,7 +3479,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3576,7 +3576,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3744,7 +3744,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImportResult"];
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3791,7 +3791,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3843,7 +3843,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeletedCount"];
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3890,7 +3890,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4007,7 +4007,10 @@ export interface operations {
     deleteOptimization: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of GET /api/optimize/{id} (or `*`); 412 `stale` when the record changed since */
+                "if-match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4022,7 +4025,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4060,6 +4063,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `If-Match` names a version that is no longer current (`stale`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
             413: {
                 headers: {
@@ -4078,7 +4090,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4149,7 +4161,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4213,7 +4225,7 @@ export interface operations {
                     "application/json": components["schemas"]["Project"];
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4269,7 +4281,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4317,7 +4329,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProjectDetail"];
                 };
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4355,7 +4367,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4387,7 +4399,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description Coarse fallback (whole seconds); prefer If-Match */
                 "if-unmodified-since"?: string;
+                /** @description The `ETag` of the version this write is based on (or `*`); 412 `stale` when it changed since */
+                "if-match"?: string;
             };
             path: {
                 id: string;
@@ -4423,7 +4438,7 @@ export interface operations {
                     "application/json": components["schemas"]["Project"];
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4470,6 +4485,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `If-Match` names a version that is no longer current (`stale`); reload and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
             413: {
                 headers: {
@@ -4488,7 +4512,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4519,7 +4543,10 @@ export interface operations {
     deleteProject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this write is based on (or `*`); 412 `stale` when it changed since */
+                "if-match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4534,7 +4561,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4572,6 +4599,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `If-Match` names a version that is no longer current (`stale`); reload and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
             413: {
                 headers: {
@@ -4590,7 +4626,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4638,7 +4674,7 @@ export interface operations {
                     "application/json": components["schemas"]["Project"];
                 };
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4703,7 +4739,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4751,7 +4787,7 @@ export interface operations {
                     "application/json": components["schemas"]["Project"];
                 };
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4816,7 +4852,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4871,7 +4907,7 @@ export interface operations {
                     "application/json": components["schemas"]["Prompt"];
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4936,7 +4972,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4990,7 +5026,7 @@ export interface operations {
                     "application/json": components["schemas"]["Prompt"][];
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5055,7 +5091,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5086,7 +5122,10 @@ export interface operations {
     updatePrompt: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this write is based on (or `*`); 412 `stale` when it changed since */
+                "if-match"?: string;
+            };
             path: {
                 id: string;
                 pid: string;
@@ -5112,7 +5151,7 @@ export interface operations {
                     "application/json": components["schemas"]["Prompt"];
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5159,6 +5198,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `If-Match` names a version that is no longer current (`stale`); reload and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
             413: {
                 headers: {
@@ -5177,7 +5225,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5208,7 +5256,10 @@ export interface operations {
     deletePrompt: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this write is based on (or `*`); 412 `stale` when it changed since */
+                "if-match"?: string;
+            };
             path: {
                 id: string;
                 pid: string;
@@ -5224,7 +5275,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5271,6 +5322,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description `If-Match` names a version that is no longer current (`stale`); reload and retry */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description The request body is over `BODY_LIMIT_BYTES` (`payload_too_large`); the connection is closed */
             413: {
                 headers: {
@@ -5289,7 +5349,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5338,7 +5398,7 @@ export interface operations {
                     "application/json": components["schemas"]["PromptVersion"][];
                 };
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5376,7 +5436,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5425,7 +5485,7 @@ export interface operations {
                     "application/json": components["schemas"]["HistoryPage"];
                 };
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5463,7 +5523,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5515,7 +5575,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5580,7 +5640,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5655,7 +5715,7 @@ export interface operations {
                     "application/json": components["schemas"]["TestEstimate"];
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5711,7 +5771,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5780,7 +5840,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5828,7 +5888,7 @@ export interface operations {
                     "application/json": components["schemas"]["TestRun"];
                 };
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5866,7 +5926,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5914,7 +5974,7 @@ export interface operations {
                     "application/json": components["schemas"]["TestRun"];
                 };
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5979,7 +6039,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6031,7 +6091,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6069,7 +6129,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6118,7 +6178,7 @@ export interface operations {
                     "application/json": components["schemas"]["TestCaseList"];
                 };
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6156,7 +6216,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6209,7 +6269,7 @@ export interface operations {
                     "application/json": components["schemas"]["TestCaseList"];
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6274,7 +6334,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6327,7 +6387,7 @@ export interface operations {
                     "application/json": components["schemas"]["TestCaseList"];
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6392,7 +6452,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6443,7 +6503,7 @@ export interface operations {
                     "application/json": components["schemas"]["TestCaseExport"];
                 };
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6481,7 +6541,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6535,7 +6595,7 @@ export interface operations {
                     "application/json": components["schemas"]["StoredTestCase"];
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6600,7 +6660,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6648,7 +6708,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6713,7 +6773,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6775,7 +6835,7 @@ export interface operations {
                     "application/json": components["schemas"]["VerifyResult"];
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6840,7 +6900,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6938,7 +6998,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6985,7 +7045,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7106,7 +7166,7 @@ export interface operations {
                     "application/json": components["schemas"]["StoredCredential"];
                 };
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7144,7 +7204,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7198,7 +7258,7 @@ export interface operations {
                     "application/json": components["schemas"]["StoredCredential"];
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`); or a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7254,7 +7314,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7300,7 +7360,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7356,7 +7416,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7411,7 +7471,7 @@ export interface operations {
                     "application/json": components["schemas"]["KeyValidation"];
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7458,7 +7518,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7549,7 +7609,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7717,7 +7777,7 @@ export interface operations {
                     "application/json": components["schemas"]["GitHubConfig"];
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7764,7 +7824,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7971,7 +8031,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8253,7 +8313,7 @@ export interface operations {
                     "application/json": components["schemas"]["GitHubDevicePoll"];
                 };
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8309,7 +8369,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8397,7 +8457,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8474,7 +8534,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8551,7 +8611,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8607,7 +8667,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkspaceLink"];
                 };
             };
-            /** @description The JSON body is malformed or empty (`invalid_json`) */
+            /** @description The JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8672,7 +8732,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8729,7 +8789,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkspaceLinkDetail"];
                 };
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8767,7 +8827,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8813,7 +8873,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8869,7 +8929,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8917,7 +8977,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkspaceLink"];
                 };
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8982,7 +9042,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9030,7 +9090,7 @@ export interface operations {
                     "application/json": components["schemas"]["WorkspaceLink"];
                 };
             };
-            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set) */
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9095,7 +9155,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which) */
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
             422: {
                 headers: {
                     [name: string]: unknown;
