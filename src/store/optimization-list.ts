@@ -205,15 +205,21 @@ async function rankedPage(
   const window = search.rankWindow ?? Number.POSITIVE_INFINITY;
   if (o.offset >= window) return [];
   const ranked = search.rankedMatches(db, o.plan, o.where);
-  return db
+  // The page's matches first, then only their rows (not every row of the ranked window).
+  const page = db
     .selectFrom(ranked)
-    .crossJoin("optimization")
-    .whereRef("optimization.seq", "=", "m.seq")
-    .selectAll("optimization")
+    .select(["m.seq", "m.relevance"])
     .orderBy("m.relevance", o.dir)
     .orderBy("m.seq", "desc")
     .limit(Math.min(o.per_page, window - o.offset))
     .offset(o.offset)
+    .as("p");
+  return db
+    .selectFrom(page)
+    .innerJoin("optimization", "optimization.seq", "p.seq")
+    .selectAll("optimization")
+    .orderBy("p.relevance", o.dir)
+    .orderBy("p.seq", "desc")
     .execute();
 }
 

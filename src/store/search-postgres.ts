@@ -8,10 +8,22 @@
 // Matching follows the SQLite index: every word must appear (websearch_to_tsquery over the plain
 // words, so no operator reaches the parser) and the last word typed also matches as a prefix
 // from two characters. Relevance is ts_rank with the same column emphasis as SQLite's bm25.
+//
+// Cost: the heap visit of every GIN match is what a search pays (GIN has no index-only count), so
+// a text search visits them once: one query counts the matches (`count(*) OVER ()`), keeps the
+// newest PG_RANK_WINDOW of them and ranks only those, and the page is then read by `seq` from that
+// ranked list (rankedMatches hands it over as a parameter array, not as a second scan).
 import { type Expression, type Kysely, type SqlBool, sql } from "kysely";
 import type { Database } from "./database.js";
 import { normalizeTag } from "./optimization-rows.js";
-import { chunks, type SearchFilters, type SearchIndex, searchTerms } from "./search.js";
+import {
+  chunks,
+  type SearchFilters,
+  type SearchIndex,
+  type SearchMatch,
+  type SearchPlan,
+  searchTerms,
+} from "./search.js";
 
 type PostgresSearchColumns = {
   optimization: Database["optimization"] & { search_labels: string; search_vector: string };
@@ -32,6 +44,12 @@ export async function createPostgresSearchSchema(db: Kysely<unknown>): Promise<v
 export const PG_RANK_WINDOW = 2_000;
 /** Weights {D, C, B, A}: body 1, labels 2.5, title 4 (SQLite's bm25 column weights). */
 const WEIGHTS = "{0.25, 0, 0.625, 1.0}";
+
+/** A plan with its ranked window already read (text searches); see plan(). */
+interface PgSearchPlan extends SearchPlan {
+  /** The newest PG_RANK_WINDOW matches, newest first, with their relevance. */
+  window?: { seqs: number[]; relevance: number[] };
+}
 
 interface PgQuery {
   /** Words that must all appear. */
@@ -99,27 +117,63 @@ export const postgresSearch: SearchIndex = {
   async rebuild(db) {
     await refreshLabels(db, sql<SqlBool>`true`);
   },
-  async plan(db, text, filters) {
+  async plan(db, text, filters): Promise<PgSearchPlan | null> {
     const q = toPgQuery(text);
     if (q === null && filters.tag === undefined) return null;
     const where = condition(q, filters);
-    const row = await pgDb(db)
-      .selectFrom("optimization")
-      .select((eb) => eb.fn.countAll<string>().as("n"))
-      .where(where)
-      .executeTakeFirstOrThrow();
-    return { total: Number(row.n), exact: true, ranked: q !== null, condition: where, query: JSON.stringify(q) };
+    const query = JSON.stringify(q);
+    if (q === null) {
+      const row = await pgDb(db)
+        .selectFrom("optimization")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .where(where)
+        .executeTakeFirstOrThrow();
+      return { total: Number(row.n), exact: true, ranked: false, condition: where, query };
+    }
+    // One (bitmap) scan of the matches gives their count and the newest PG_RANK_WINDOW: only `seq`
+    // goes through the window, so it stays in memory, and the CTE is materialized so the planner
+    // cannot trade it for a backward walk of the whole table in `seq` order (the LIMIT does not
+    // stop a count). ts_rank reads each tsvector, so it runs on those rows only, by primary key.
+    const { rows } = await sql<{ seq: number; relevance: number; total: string }>`
+      WITH matches AS MATERIALIZED (SELECT optimization.seq FROM optimization WHERE ${where}),
+      w AS (SELECT seq, count(*) OVER () AS total FROM matches ORDER BY seq DESC LIMIT ${PG_RANK_WINDOW})
+      SELECT w.seq, w.total,
+        ts_rank(${sql.raw(`'${WEIGHTS}'`)}::float4[], o.search_vector, ${tsquery(q)}) AS relevance
+      FROM w JOIN optimization AS o ON o.seq = w.seq`.execute(db);
+    return {
+      total: rows.length === 0 ? 0 : Number(rows[0]?.total),
+      exact: true,
+      ranked: true,
+      condition: where,
+      query,
+      window: { seqs: rows.map((r) => Number(r.seq)), relevance: rows.map((r) => Number(r.relevance)) },
+    };
   },
   rankedMatches(db, plan, filter) {
+    const window = (plan as PgSearchPlan).window;
+    if (window !== undefined && filter === undefined) {
+      // The window read by plan(): the page joins these rows by primary key.
+      return sql<SearchMatch>`(SELECT * FROM unnest(${window.seqs}::integer[], ${window.relevance}::float8[]) AS u(seq, relevance))`.as(
+        "m",
+      );
+    }
+    // A filter plan() did not see (retry_of): the newest matches passing it, ranked after the LIMIT.
     const q = JSON.parse(plan.query) as PgQuery | null;
-    const rank = q === null ? sql<number>`0` : sql<number>`ts_rank(${WEIGHTS}::float4[], search_vector, ${tsquery(q)})`;
-    return pgDb(db)
+    const newest = pgDb(db)
       .selectFrom("optimization")
-      .select([sql<number>`optimization.seq`.as("seq"), rank.as("relevance")])
+      .select(["optimization.seq", "optimization.search_vector"])
       .where(plan.condition)
       .$if(filter !== undefined, (qb) => qb.where((eb) => filter!(eb as never)))
       .orderBy("optimization.seq", "desc")
       .limit(PG_RANK_WINDOW)
-      .as("m");
+      .as("w");
+    const rank =
+      q === null
+        ? sql<number>`0`
+        : sql<number>`ts_rank(${sql.raw(`'${WEIGHTS}'`)}::float4[], w.search_vector, ${tsquery(q)})`;
+    return pgDb(db)
+      .selectFrom(newest)
+      .select([sql<number>`w.seq`.as("seq"), rank.as("relevance")])
+      .as("m") as unknown as ReturnType<SearchIndex["rankedMatches"]>;
   },
 };
