@@ -2,6 +2,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { LLM_PROVIDER_NAMES } from "./providers/catalogue.js";
 import { type DataDirSource, resolveDataDir } from "./security/data-dir.js";
 
 // src/config.ts and dist/config.js both sit one level below the package root.
@@ -183,6 +184,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (e.INSTANCE_TTL_MS <= e.INSTANCE_HEARTBEAT_MS) {
     throw new ConfigError("Invalid configuration: INSTANCE_TTL_MS must be longer than INSTANCE_HEARTBEAT_MS");
+  }
+  const provider = e.LLM_PROVIDER?.toLowerCase();
+  if (provider && !["auto", "local", ...LLM_PROVIDER_NAMES].includes(provider)) {
+    throw new ConfigError(
+      `Invalid configuration: LLM_PROVIDER must be auto, local, ${LLM_PROVIDER_NAMES.join(", ")}; got "${provider.slice(0, 50)}"`,
+    );
   }
   if (e.DATABASE_URL !== undefined && (e.ENCRYPTION_KEY === undefined || e.INTERNAL_WEBHOOK_SECRET === undefined)) {
     const missing = [

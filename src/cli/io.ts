@@ -52,6 +52,26 @@ export async function readPromptInput(io: Io, arg: string | undefined, file: str
   return readStream(io.stdin);
 }
 
+// C0 controls (ESC, BEL, NUL, CR, …), DEL, C1 controls (CSI, OSC, …) and the bidi/invisible format
+// characters that reorder or hide text on a terminal.
+const TERMINAL_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+const TERMINAL_UNSAFE_MULTILINE =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+function escapeControl(ch: string): string {
+  const code = ch.codePointAt(0) ?? 0;
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+}
+
+/**
+ * Text from the store made safe to print: every control, bidi and invisible character becomes a
+ * visible escape (`\x1b`, `\u202e`), so a stored title cannot move the cursor, set the window
+ * title, ring the bell or reorder a line. `multiline` keeps line feeds and tabs (prompt bodies).
+ */
+export function terminalSafe(text: string, options: { multiline?: boolean } = {}): string {
+  return text.replace(options.multiline ? TERMINAL_UNSAFE_MULTILINE : TERMINAL_UNSAFE, escapeControl);
+}
+
 const STAGE_LABEL: Record<string, string> = {
   analyze: "Analyzing",
   strategy: "Choosing a strategy",
@@ -62,7 +82,8 @@ const STAGE_LABEL: Record<string, string> = {
 /** Renders pipeline events as short progress lines on stderr. */
 export function progressPrinter(io: Io, prefix = ""): (event: PipelineEvent) => void {
   return (event) => {
-    const line = (text: string) => io.stderr.write(`${prefix}${text}\n`);
+    // Model-written text (reasoning, messages) is escaped before it reaches the terminal.
+    const line = (text: string) => io.stderr.write(`${prefix}${terminalSafe(text)}\n`);
     switch (event.type) {
       case "stage":
         if (event.data.status === "started") {

@@ -54,9 +54,10 @@ export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler {
   const realm = (options.realm ?? "promptforge").replace(/["\\]/g, "");
   const protect = options.protect ?? (() => true);
   return async (c, next) => {
-    if (token === "") return next();
+    // Ambiguous paths are refused with or without a token: the answer never depends on AUTH_TOKEN.
     const path = canonicalRequestPath(c);
     if (path === null) return errorResponse(c, 400, "invalid_path", "Malformed request path");
+    if (token === "") return next();
     if (!protect(path) || options.exempt?.(c, path)) return next();
 
     const header = c.req.header("authorization");

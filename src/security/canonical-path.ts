@@ -53,3 +53,16 @@ export function rawPathOf(url: string): string {
 export function isUnderPrefix(canonical: string, prefix: string): boolean {
   return canonical === prefix || canonical.startsWith(`${prefix}/`);
 }
+
+// Controls (CR/LF included), DEL, C1 and the bidi/invisible characters a decoded path can carry.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/**
+ * A (decoded) request path as it may appear in a message or a log line: every control, bidi or
+ * invisible character percent-encoded again, so `/%0d%0aSet-Cookie` or `/%1b[2J` is echoed as
+ * written, never as a line break or a terminal escape; clipped to 300 characters.
+ */
+export function printablePath(path: string): string {
+  const clipped = path.length > 300 ? `${path.slice(0, 300)}…` : path;
+  return clipped.replace(UNPRINTABLE, (ch) => encodeURIComponent(ch));
+}

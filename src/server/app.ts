@@ -5,6 +5,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import type { App } from "../app.js";
+import { printablePath } from "../security/canonical-path.js";
 import { VERSION } from "../version.js";
 import { HttpError, methodNotAllowedResponse, notFoundHandler, onErrorHandler } from "./errors.js";
 import type { HttpDeps } from "./http-deps.js";
@@ -65,7 +66,9 @@ export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
     flushAudit: async () => {},
     databaseFile: app.config.databaseUrl ? null : databaseFileGuard(path.join(app.config.dataDir, "promptforge.db")),
   };
-  const http = new OpenAPIHono();
+  // Not strict: one trailing slash is dropped before routing (`/api/history/` is `/api/history`),
+  // as the security checks already drop it from the canonical path (SECURITY.md §1).
+  const http = new OpenAPIHono({ strict: false });
   const logger = app.logger;
 
   http.use(methodNotAllowed({ app: http, onMethodNotAllowed: methodNotAllowedResponse }));
@@ -78,7 +81,7 @@ export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
     const fields = {
       request_id: (c.get as (key: string) => unknown)("requestId") as string | undefined,
       method: c.req.method,
-      path: c.req.path,
+      path: printablePath(c.req.path),
       status,
       duration_ms: Math.round((performance.now() - started) * 100) / 100,
     };

@@ -7,6 +7,8 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import { isAppError } from "../core/errors.js";
+import { printablePath } from "../security/canonical-path.js";
+import { reportableIssues } from "../usecases/validate.js";
 import { storageFault } from "./storage-faults.js";
 
 export interface ErrorBody {
@@ -41,7 +43,7 @@ export function errorBody(code: string, message: string, details?: unknown): Err
 
 /** The same shape the use cases produce for a zod failure (see usecases/validate.ts). */
 export function validationError(error: z.ZodError, where: "body" | "query" | "path" | "header"): HttpError {
-  const issues = error.issues.map((issue) => ({
+  const issues = reportableIssues(error.issues).map((issue) => ({
     path: issue.path.map(String).join(".") || `(${where})`,
     message: issue.message,
   }));
@@ -71,11 +73,11 @@ export function errorResponse(c: Context, err: unknown, logger: Logger, options:
     ? (storageFault(err, options.dataDir) ?? storageFault((err as { cause?: unknown }).cause, options.dataDir))
     : null;
   if (fault) {
-    logger.error({ err, code: fault.code, method: c.req.method, path: c.req.path }, "storage failure");
+    logger.error({ err, code: fault.code, method: c.req.method, path: printablePath(c.req.path) }, "storage failure");
     return c.json(errorBody(fault.code, fault.message), fault.status, fault.headers);
   }
   if (isAppError(err)) {
-    if (err.status >= 500) logger.error({ err, code: err.code, path: c.req.path }, "request failed");
+    if (err.status >= 500) logger.error({ err, code: err.code, path: printablePath(c.req.path) }, "request failed");
     const message = err.code === "internal_error" ? "Internal server error." : err.message;
     const details = err.code === "internal_error" ? undefined : err.details;
     return c.json(errorBody(err.code, message, details), err.status as ContentfulStatusCode);
@@ -87,13 +89,13 @@ export function errorResponse(c: Context, err: unknown, logger: Logger, options:
     const status = err.status as ContentfulStatusCode;
     const code = HTTP_EXCEPTION_CODES[status] ?? (status >= 500 ? "internal_error" : "bad_request");
     if (status >= 500) {
-      logger.error({ err, path: c.req.path }, "request failed");
+      logger.error({ err, path: printablePath(c.req.path) }, "request failed");
       return c.json(errorBody("internal_error", "Internal server error."), 500);
     }
     const message = status === 400 && /json/i.test(err.message) ? "The request body is not valid JSON." : err.message;
     return c.json(errorBody(status === 400 && /json/i.test(err.message) ? "invalid_json" : code, message), status);
   }
-  logger.error({ err, method: c.req.method, path: c.req.path }, "unhandled error");
+  logger.error({ err, method: c.req.method, path: printablePath(c.req.path) }, "unhandled error");
   return c.json(errorBody("internal_error", "Internal server error."), 500);
 }
 
@@ -102,11 +104,14 @@ export function onErrorHandler(logger: Logger, options: { dataDir?: string } = {
 }
 
 export const notFoundHandler: NotFoundHandler = (c) =>
-  c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}.`), 404);
+  c.json(errorBody("not_found", `No route for ${c.req.method} ${printablePath(c.req.path)}.`), 404);
 
 export function methodNotAllowedResponse(c: Context, methods: string[]): Response {
   return c.json(
-    errorBody("method_not_allowed", `${c.req.method} is not allowed on ${c.req.path}; allowed: ${methods.join(", ")}.`),
+    errorBody(
+      "method_not_allowed",
+      `${c.req.method} is not allowed on ${printablePath(c.req.path)}; allowed: ${methods.join(", ")}.`,
+    ),
     405,
     { Allow: methods.join(", ") },
   );

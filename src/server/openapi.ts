@@ -114,9 +114,11 @@ export interface ImpliedErrorsInput {
  *   state-changing methods, the cross-site check (`forbidden`);
  * - 415 and 413 on state-changing /api routes (non-JSON body; body over BODY_LIMIT_BYTES);
  * - 429 on /api routes except `GET /api/health`;
- * - 401 on /api routes outside AUTH_EXEMPT_ROUTES (only when AUTH_TOKEN is set), and 400
- *   `invalid_path` there when a path parameter decodes to something ambiguous (`%2F`, `..`);
- * - 400 `invalid_json` with a JSON body, 422 with path, query or body schemas (`defineRoute`).
+ * - 401 on /api routes outside AUTH_EXEMPT_ROUTES (only when AUTH_TOKEN is set);
+ * - 400 `invalid_path` when a path parameter decodes to something ambiguous (`%2F`, `..`), with or
+ *   without AUTH_TOKEN;
+ * - 400 `invalid_json`/`invalid_utf8` with a JSON body, 422 with path, query or body schemas
+ *   (unknown body fields included; `defineRoute`).
  * 405 (another method on a known path) is global and described once in the document's info.
  */
 export function impliedErrorResponses(input: ImpliedErrorsInput): Responses {
@@ -127,11 +129,10 @@ export function impliedErrorResponses(input: ImpliedErrorsInput): Responses {
   const out: Responses = {};
 
   const bad: string[] = [];
-  if (input.hasJsonBody) bad.push("the JSON body is malformed or empty (`invalid_json`)");
-  if (isProtected && input.hasParams)
-    bad.push(
-      "a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`; checked only when `AUTH_TOKEN` is set)",
-    );
+  if (input.hasJsonBody)
+    bad.push("the JSON body is malformed or empty (`invalid_json`) or not valid UTF-8 (`invalid_utf8`)");
+  if (input.hasParams)
+    bad.push("a path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`)");
   if (bad.length > 0) out["400"] = errorResponse(400, capitalize(bad.join("; or ")));
 
   if (isProtected) {
@@ -169,7 +170,7 @@ export function impliedErrorResponses(input: ImpliedErrorsInput): Responses {
   if (input.validatesInput) {
     out["422"] = errorResponse(
       422,
-      "The path, query, headers or body failed validation (`validation_error`; `details.in` and `details.issues` say which)",
+      "The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which)",
     );
   }
 

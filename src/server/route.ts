@@ -6,6 +6,7 @@
 import type { OpenAPIHono, RouteConfig } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { z } from "zod";
+import { cleanLine } from "../core/text.js";
 import { HttpError, validationError } from "./errors.js";
 import { impliedErrorResponses, isAuthExempt, SECURITY_REQUIREMENT } from "./openapi.js";
 
@@ -53,12 +54,45 @@ export function isJsonContentType(value: string | undefined): boolean {
   return JSON_MEDIA_TYPE.test(value.split(";")[0]?.trim() ?? "");
 }
 
-/** Reads a JSON body: wrong media type → 415, bad syntax → 400. An optional empty body reads as {}. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/** The first byte offset where `bytes` stops being valid UTF-8. */
+function invalidUtf8Offset(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i] as number;
+    const need =
+      b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+    if (need < 0) return i;
+    try {
+      UTF8.decode(bytes.subarray(i, i + need + 1));
+    } catch {
+      return i;
+    }
+    i += need + 1;
+  }
+  return bytes.length;
+}
+
+/** A body is UTF-8 JSON (RFC 8259): invalid bytes are refused, never silently replaced with U+FFFD. */
+function decodeUtf8(buffer: ArrayBuffer): string {
+  try {
+    return UTF8.decode(buffer);
+  } catch {
+    const offset = invalidUtf8Offset(new Uint8Array(buffer));
+    throw new HttpError(
+      400,
+      "invalid_utf8",
+      `The request body is not valid UTF-8 (byte ${offset}); send JSON encoded as UTF-8.`,
+    );
+  }
+}
+
+/** Reads a JSON body: wrong media type → 415, bad syntax or bytes → 400. An optional empty body reads as {}. */
 export async function readJsonBody(c: Context, required: boolean): Promise<unknown> {
   const contentType = c.req.header("content-type");
-  const text = c.req.raw.body ? await c.req.text() : "";
+  const bytes = c.req.raw.body ? await c.req.arrayBuffer() : new ArrayBuffer(0);
   if (!contentType) {
-    if (text.length === 0) return required ? undefined : {};
+    if (bytes.byteLength === 0) return required ? undefined : {};
     throw new HttpError(
       415,
       "unsupported_media_type",
@@ -72,6 +106,7 @@ export async function readJsonBody(c: Context, required: boolean): Promise<unkno
       `Content-Type ${contentType.split(";")[0]?.trim().slice(0, 100)} is not supported here; send application/json.`,
     );
   }
+  const text = decodeUtf8(bytes);
   if (text.trim() === "") {
     if (!required) return {};
     throw new HttpError(400, "invalid_json", "The request body is empty; send a JSON object.");
@@ -81,6 +116,51 @@ export async function readJsonBody(c: Context, required: boolean): Promise<unkno
   } catch {
     throw new HttpError(400, "invalid_json", "The request body is not valid JSON.");
   }
+}
+
+type Def = {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  catchall?: z.ZodType;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  element?: z.ZodType;
+  options?: z.ZodType[];
+};
+const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+const WRAPPERS = new Set(["optional", "nullable", "default", "prefault", "readonly", "catch", "nonoptional"]);
+
+/** The object schema a field accepts, seen through optional/default/pipe wrappers (null when none). */
+function objectSchemaOf(schema: z.ZodType): Def | null {
+  let def = defOf(schema);
+  for (let depth = 0; depth < 10; depth++) {
+    if (WRAPPERS.has(def.type) && def.innerType) def = defOf(def.innerType);
+    else if (def.type === "pipe" && def.in) def = defOf(def.in);
+    else break;
+  }
+  return def.type === "object" ? def : null;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * The first body field the schema does not declare (`codebase_context.langauge`), or null. zod
+ * strips unknown keys silently; REST refuses them as MCP does, so a misspelt option is never
+ * ignored. Objects that declare a catchall (strict or passthrough) are left to their own rule.
+ */
+export function unknownField(schema: z.ZodType, value: unknown, path = ""): string | null {
+  const def = objectSchemaOf(schema);
+  if (!def?.shape || !isPlainObject(value)) return null;
+  if (def.catchall !== undefined) return null;
+  for (const [key, child] of Object.entries(value)) {
+    const field = def.shape[key];
+    const where = path ? `${path}.${key}` : key;
+    if (!field) return where;
+    const nested = unknownField(field, child, where);
+    if (nested) return nested;
+  }
+  return null;
 }
 
 function queryObject(c: Context): Record<string, string | string[]> {
@@ -173,6 +253,14 @@ export function defineRoute<
     let body = undefined as Out<B>;
     if (bodySpec?.schema) {
       const raw = await readJsonBody(c, bodySpec.required ?? true);
+      const unknown = unknownField(bodySpec.schema, raw);
+      if (unknown !== null) {
+        const field = cleanLine(unknown).slice(0, 100);
+        const message = `unknown field "${field}"`;
+        throw new HttpError(422, "validation_error", `Invalid body — ${message}`, {
+          details: { in: "body", issues: [{ path: field, message }] },
+        });
+      }
       body = parseWith(bodySpec.schema, raw, "body");
     }
     return handler(c, { params, query, headers, body });

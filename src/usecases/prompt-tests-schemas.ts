@@ -1,7 +1,7 @@
 // Schemas of prompt tests (requests and records), shared by REST (validation + OpenAPI), MCP and CLI.
 import { z } from "zod";
 import { ASSERTION_TYPES, AssertionSchema, MAX_CASES, TestCaseSchema } from "../core/prompt-tests/schema.js";
-import { PromptTextSchema } from "./schemas.js";
+import { promptText } from "./schemas.js";
 
 const IdSchema = z.string().trim().min(1).max(100);
 const VersionRef = z.union([z.number().int().min(1), z.literal("current")]);
@@ -24,8 +24,8 @@ export const TestRunOptionsSchema = z
     prompt_id: IdSchema.optional(),
     versions: z.object({ a: VersionRef, b: VersionRef }).strict().optional(),
     /** Or give both prompts inline. */
-    original: PromptTextSchema.optional(),
-    optimized: PromptTextSchema.optional(),
+    original: promptText("original").optional(),
+    optimized: promptText("optimized").optional(),
     /** Inline cases; default the project prompt's stored cases. */
     cases: z.array(TestCaseSchema).min(1).max(MAX_CASES).optional(),
     provider: z.string().trim().min(1).max(50).optional(),

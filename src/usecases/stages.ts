@@ -10,7 +10,13 @@ import {
   StrategyResultSchema,
 } from "../core/pipeline/schemas.js";
 import type { UseCaseDeps } from "./context.js";
-import { assertFrameworkChoice, PromptTextSchema, SecondaryFrameworksSchema, StrategyInputSchema } from "./schemas.js";
+import {
+  assertFrameworkChoice,
+  PromptTextSchema,
+  promptText,
+  SecondaryFrameworksSchema,
+  StrategyInputSchema,
+} from "./schemas.js";
 import { parseInput } from "./validate.js";
 
 const EngineChoice = {
@@ -34,8 +40,8 @@ export const OptimizeStageSchema = z.object({
   ...EngineChoice,
 });
 export const ValidateStageSchema = z.object({
-  original: PromptTextSchema,
-  optimized: PromptTextSchema,
+  original: promptText("original"),
+  optimized: promptText("optimized"),
   analysis: AnalysisSchema.optional(),
   ...EngineChoice,
 });

@@ -3,6 +3,7 @@
 import { AppError } from "../errors.js";
 import { detectInjection } from "../safety/injection.js";
 import { sanitizePrompt } from "../safety/sanitize.js";
+import { cleanBody, cleanLine } from "../text.js";
 import type { PipelineEngine, StageContext, TokenUsage } from "./engine.js";
 import type { EmitEvent, StageName, WarningPayload } from "./events.js";
 import { STAGES } from "./events.js";
@@ -168,9 +169,17 @@ export async function runPipeline(input: RunPipelineInput): Promise<PipelineResu
     const strategy = result.strategy;
     let previous: Optimization | undefined;
     for (let iteration = 1; iteration <= maxIterations; iteration++) {
-      const optimization = await stage("optimize", iteration, (ctx) =>
+      const rewritten = await stage("optimize", iteration, (ctx) =>
         engine.optimize({ prompt, analysis, strategy, previous, iteration }, ctx),
       );
+      // A model's rewrite is stored text too: no control, bidi or invisible characters in it.
+      const optimization: Optimization = {
+        ...rewritten,
+        optimized_prompt: cleanBody(rewritten.optimized_prompt),
+        framework_applied: cleanLine(rewritten.framework_applied),
+        changes_made: rewritten.changes_made.map((c) => cleanLine(c)),
+        notes: cleanBody(rewritten.notes),
+      };
       emit({ type: "optimization", data: { ...optimization, iteration } });
       result.iterations = iteration;
       previous = optimization;

@@ -1,0 +1,80 @@
+// Request paths (issue 17): ambiguous paths get 400 invalid_path whether AUTH_TOKEN is set or not,
+// 404 messages and log lines never carry decoded control characters, and one trailing slash is
+// dropped before routing as SECURITY.md says.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./server.js";
+
+const AMBIGUOUS = [
+  "//api/history",
+  "/api%2fhistory",
+  "/api/history%2f..",
+  "/api/his%00tory",
+  "/api/%1b[2J",
+  "/api/a%252eb",
+];
+
+describe.each([
+  ["without AUTH_TOKEN", {}],
+  ["with AUTH_TOKEN", { AUTH_TOKEN: "t0ken-for-the-path-test" }],
+])("request paths %s", (_label, env: Record<string, string>) => {
+  let s: TestServer;
+  const auth: Record<string, string> = env.AUTH_TOKEN ? { Authorization: `Bearer ${env.AUTH_TOKEN}` } : {};
+  beforeAll(async () => {
+    s = await startTestServer({ env: { ...env, LOG_LEVEL: "info" } });
+  });
+  afterAll(() => s.close());
+
+  it("refuses every ambiguous path with 400 invalid_path", async () => {
+    for (const p of AMBIGUOUS) {
+      const res = await s.fetch(p, { headers: auth });
+      expect(res.status, p).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code, p).toBe("invalid_path");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    }
+  });
+
+  it("routes a path with one trailing slash like the path without it", async () => {
+    const plain = await s.json("GET", "/api/history", undefined, auth);
+    const slash = await s.json("GET", "/api/history/", undefined, auth);
+    expect(slash.status).toBe(200);
+    expect(slash.body).toEqual(plain.body);
+    const post = await s.json("POST", "/api/projects/", { name: `Slash ${Date.now()}` }, auth);
+    expect(post.status).toBe(201);
+    expect((await s.fetch("/api/history//", { headers: auth })).status).toBe(400);
+  });
+
+  it("echoes no decoded control character, CRLF or bidi override in an error message", async () => {
+    // C0 controls and CRLF make a path ambiguous (400, a fixed message); C1 and bidi reach the 404.
+    const crlf = await s.fetch("/api/nope%0d%0aSet-Cookie:%20x%1b]0;t%07", { headers: auth });
+    expect(crlf.status).toBe(400);
+    expect(JSON.stringify(await crlf.json())).not.toMatch(/Set-Cookie/);
+    const res = await s.fetch("/api/nope%c2%9b31m%e2%80%aeevil", { headers: auth });
+    expect(res.status).toBe(404);
+    const body = (await res.json()) as { error: { message: string } };
+    expect(body.error.message).toBe("No route for GET /api/nope%C2%9B31m%E2%80%AEevil.");
+    const wrongMethod = await s.fetch("/api/history/all%e2%80%ae", { method: "PATCH", headers: auth });
+    expect(JSON.stringify(await wrongMethod.json())).not.toMatch(/\u202e|\\u202e/);
+  });
+});
+
+describe("request log lines", () => {
+  it("carry the path with control characters still encoded", async () => {
+    const s = await startTestServer({ env: { LOG_LEVEL: "info" } });
+    const lines: string[] = [];
+    const logger = s.app.logger as unknown as { info: (fields: unknown, msg: string) => void };
+    const original = logger.info.bind(logger);
+    logger.info = (fields, msg) => {
+      lines.push(JSON.stringify(fields));
+      original(fields, msg);
+    };
+    try {
+      await s.fetch("/api/nope%0d%0aX:%20y%1b");
+      await s.fetch("/api/nope%c2%9b%e2%80%ae");
+      const paths = lines.map((l) => JSON.parse(l).path as string).filter((p) => p?.startsWith("/api/nope"));
+      expect(paths).toEqual(["/api/nope%0D%0AX: y%1B", "/api/nope%C2%9B%E2%80%AE"]);
+    } finally {
+      logger.info = original;
+      await s.close();
+    }
+  });
+});
