@@ -3,12 +3,15 @@
 // text block, detail "full", strict nested arguments, stages that do what they say, and errors an
 // MCP client can act on. Over Streamable HTTP, and the real `promptforge mcp` process on stdio.
 import path from "node:path";
+import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { CreateMessageRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { longPrompt, maximalContext, TOOL_LIST_BUDGET } from "../../bench/mcp.js";
+import { serveUntilSignal } from "../../src/cli/commands/serve.js";
+import { loadConfig } from "../../src/config.js";
 import { RESULT_CHAR_CAP, sha256 } from "../../src/mcp/compact.js";
 import { TOOL_NAMES } from "../../src/mcp/server.js";
 import { CORE_TOOLS } from "../../src/mcp/tool-kit.js";
@@ -294,4 +297,40 @@ describe("lean MCP results over stdio", () => {
     const full = await client.callTool({ name: "get", arguments: { id: record.id, detail: "full" } });
     expectLean(full, "get full over stdio");
   }, 60_000);
+});
+
+describe("serve with AUTH_TOKEN but an open /mcp", () => {
+  it("warns on stderr and in the log that /mcp takes no token", async () => {
+    const dir = tempDir("pf-mcp-open-");
+    const stderr = new PassThrough();
+    let text = "";
+    stderr.on("data", (d) => {
+      text += String(d);
+    });
+    const env = { DATA_DIR: dir.dir, PORT: "0", MCP_PORT: "0", LOG_LEVEL: "silent", LLM_PROVIDER: "local" };
+    const serve = (extra: Record<string, string>) =>
+      serveUntilSignal({
+        config: loadConfig({ ...env, ...extra }),
+        io: { stdout: new PassThrough(), stderr, stdin: new PassThrough() },
+        signals: ["SIGUSR2"],
+      });
+    try {
+      const running = serve({ AUTH_TOKEN: "api-token-123456789" });
+      for (let i = 0; i < 200 && !text.includes("listening on"); i++) await new Promise((r) => setTimeout(r, 25));
+      process.emit("SIGUSR2", "SIGUSR2");
+      expect(await running).toBe(0);
+      expect(text).toMatch(/warning: http:\/\/127\.0\.0\.1:\d+\/mcp accepts every local client without a token/);
+      expect(text).toContain("MCP_AUTH_TOKEN");
+      expect(text).not.toContain("api-token-123456789");
+
+      text = "";
+      const guarded = serve({ AUTH_TOKEN: "api-token-123456789", MCP_AUTH_TOKEN: "mcp-token-123456789" });
+      for (let i = 0; i < 200 && !text.includes("listening on"); i++) await new Promise((r) => setTimeout(r, 25));
+      process.emit("SIGUSR2", "SIGUSR2");
+      expect(await guarded).toBe(0);
+      expect(text).not.toContain("without a token");
+    } finally {
+      dir.cleanup();
+    }
+  }, 30_000);
 });

@@ -95,6 +95,14 @@ export async function serveUntilSignal(options: ServeOptions): Promise<number> {
       });
       mcpState = "running";
       io.stderr.write(`MCP (Streamable HTTP) on ${mcp.url}\n`);
+      if (options.config.authToken && !options.config.mcpAuthToken) {
+        // The API's token does not guard /mcp (the tokens are separate): say so instead of implying it does.
+        log.warn({ url: mcp.url }, "MCP is open without a token while the API requires AUTH_TOKEN");
+        io.stderr.write(
+          `promptforge: warning: ${mcp.url} accepts every local client without a token while the API requires ` +
+            "AUTH_TOKEN; set MCP_AUTH_TOKEN to protect it too\n",
+        );
+      }
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const where = `${options.config.mcpHost}:${options.config.mcpPort}`;
