@@ -3,16 +3,22 @@
 //    zero errors, p50/p99;
 //  - 10 000 local optimizations through the API with RSS sampled: the slope per 1 000 after the
 //    warm-up, and the open handles before and after;
+//  - the MCP endpoint: 10 SDK clients calling `analyze` back to back: zero errors, calls/s, p50/p99;
 //  - restart after `kill -9` to healthy with 100 000 records (the compiled CLI, as `npm start`).
 //
 //   BENCH=soak npm run bench
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { createApp } from "../src/app.js";
+import { createMemoryEventBus } from "../src/events/bus.js";
+import type { McpActivity } from "../src/events/mcp-activity.js";
+import { startMcpHttpServer } from "../src/mcp/http.js";
 import type { RunningServer } from "../src/server/serve.js";
 import { seedSyntheticHistory } from "../src/store/index.js";
 import {
@@ -71,6 +77,66 @@ export async function benchLoad(seconds = 10): Promise<Figure[]> {
     );
     return [loadFigure("history_search_10k", search, seconds), loadFigure("optimize_local", optimize, seconds)];
   });
+}
+
+/**
+ * The MCP endpoint under load: `clients` official SDK clients, each with its own Streamable HTTP
+ * session, call `analyze` (local engine) back to back for `seconds`. Zero errors; calls per second
+ * and per-call p50/p99 as the agent sees them.
+ */
+export async function benchMcpLoad(seconds = 10, clients = 10): Promise<Figure[]> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "pf-bench-mcp-"));
+  const app = await createApp(benchConfig(dir, { MCP_HOST: "127.0.0.1", MCP_PORT: "0" }));
+  const server = await startMcpHttpServer({ app, config: app.config, bus: createMemoryEventBus<McpActivity>() });
+  const connected: Client[] = [];
+  try {
+    for (let i = 0; i < clients; i++) {
+      const client = new Client({ name: `bench-${i}`, version: "1.0.0" }, { capabilities: {} });
+      await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+      connected.push(client);
+    }
+    const call = (client: Client, n: number) =>
+      client.callTool({ name: "analyze", arguments: { prompt: `${PROMPT} Variant ${n}.` } });
+    for (const client of connected) await call(client, 0);
+    const latencies: number[] = [];
+    let errors = 0;
+    const until = performance.now() + seconds * 1000;
+    await Promise.all(
+      connected.map(async (client, k) => {
+        for (let n = 0; performance.now() < until; n++) {
+          const start = performance.now();
+          try {
+            const result = await call(client, k * 1_000_000 + n);
+            if ((result as { isError?: boolean }).isError) errors++;
+          } catch {
+            errors++;
+          }
+          latencies.push(performance.now() - start);
+        }
+      }),
+    );
+    const s = summarize(latencies);
+    return [
+      {
+        name: "load.mcp_analyze.errors",
+        value: errors,
+        unit: "calls",
+        budget: "= 0",
+        within_budget: errors === 0,
+        calls_per_s: round(latencies.length / seconds, 0),
+        p50_ms: round(s.median, 1),
+        p99_ms: round(s.p99, 1),
+        calls: latencies.length,
+        clients,
+        seconds,
+      },
+    ];
+  } finally {
+    for (const client of connected) await client.close().catch(() => undefined);
+    await server.close();
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function post(url: URL, agent: http.Agent, body: string): Promise<number> {
@@ -157,9 +223,34 @@ export async function benchSoak(runs = 10_000, warmUp = 2_000): Promise<Figure[]
   });
 }
 
-/** `promptforge serve` from dist/ (run `npm run build` first, as `npm start` needs). */
+/**
+ * The CLI compiled from the current sources, as `npm start` runs it, but into a throwaway package
+ * directory (bin/, dist/, package.json, node_modules linked) so the checkout's dist/ is untouched.
+ */
+function compiledCli(): { bin: string; cleanup: () => void } {
+  const root = mkdtempSync(path.join(os.tmpdir(), "pf-bench-cli-"));
+  execFileSync(
+    process.execPath,
+    [
+      path.join(ROOT, "node_modules/typescript/bin/tsc"),
+      "-p",
+      "tsconfig.build.json",
+      "--outDir",
+      path.join(root, "dist"),
+    ],
+    { cwd: ROOT, stdio: "ignore" },
+  );
+  mkdirSync(path.join(root, "bin"));
+  copyFileSync(path.join(ROOT, "bin/promptforge.js"), path.join(root, "bin/promptforge.js"));
+  copyFileSync(path.join(ROOT, "package.json"), path.join(root, "package.json"));
+  symlinkSync(path.join(ROOT, "node_modules"), path.join(root, "node_modules"), "dir");
+  return { bin: path.join(root, "bin/promptforge.js"), cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** `promptforge serve` compiled from the current sources (see `compiledCli`). */
 export async function benchRestartAfterKill(records = 100_000, runs = 3): Promise<Figure[]> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "pf-bench-restart-"));
+  const cli = compiledCli();
   try {
     const app = await createApp(benchConfig(dir));
     await seedSyntheticHistory(app.deps.store, records);
@@ -176,7 +267,7 @@ export async function benchRestartAfterKill(records = 100_000, runs = 3): Promis
         LOG_LEVEL: "warn",
         LLM_PROVIDER: "local",
       };
-      const first = spawn(process.execPath, [path.join(ROOT, "bin/promptforge.js"), "serve"], {
+      const first = spawn(process.execPath, [cli.bin, "serve"], {
         cwd: ROOT,
         env,
         stdio: "ignore",
@@ -186,7 +277,7 @@ export async function benchRestartAfterKill(records = 100_000, runs = 3): Promis
       first.kill("SIGKILL");
       await gone;
       const started = performance.now();
-      const second = spawn(process.execPath, [path.join(ROOT, "bin/promptforge.js"), "serve"], {
+      const second = spawn(process.execPath, [cli.bin, "serve"], {
         cwd: ROOT,
         env,
         stdio: "ignore",
@@ -208,14 +299,20 @@ export async function benchRestartAfterKill(records = 100_000, runs = 3): Promis
         within_budget: best < 2000,
         records,
         runs,
-        entry: "dist",
+        entry: "compiled CLI (tsc of the current sources)",
       },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    cli.cleanup();
   }
 }
 
 export async function runSoakBench(): Promise<Figure[]> {
-  return [...(await benchLoad()), ...(await benchSoak()), ...(await benchRestartAfterKill())];
+  return [
+    ...(await benchLoad()),
+    ...(await benchMcpLoad()),
+    ...(await benchSoak()),
+    ...(await benchRestartAfterKill()),
+  ];
 }
