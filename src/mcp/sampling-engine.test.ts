@@ -1,3 +1,4 @@
+import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { goodReply, type Stage, stageOf } from "../../test/mcp/sampling-replies.js";
 import { createLocalEngine } from "../core/local/engine.js";
@@ -26,6 +27,7 @@ describe("mcp-sampling engine", () => {
     const result = await runPipeline({ prompt: PROMPT, engine });
     expect(stages).toEqual(["analyze", "strategy", "optimize", "validate"]);
     expect(engine.name).toBe("mcp-sampling");
+    expect(engine.model).toBe("client-model");
     expect(result.strategy?.strategy).toBe("co-star");
     expect(result.strategy?.reasoning).toBe("Sampled choice.");
     expect(result.optimization?.notes).toBe("sampled rewrite");
@@ -54,6 +56,23 @@ describe("mcp-sampling engine", () => {
     expect(result.optimization?.notes).toContain("gave no usable rewrite");
     expect(result.validation).toEqual(baseline.validation);
     expect(progress.filter((m) => m.includes("using the built-in engine"))).toHaveLength(4);
+    // Nothing came from the client's model: the record must not say mcp-sampling.
+    expect(engine.name).toBe("local");
+    expect(engine.provider).toBe("local");
+    expect(engine.model).toBeNull();
+    expect(result.optimization?.notes).toContain("Every stage so far ran on the built-in engine");
+  });
+
+  it("names the stages that fell back when only some did", async () => {
+    const { sample } = sampler((stage, req) =>
+      stage === "strategy" ? "no idea" : goodReply(stage, req.messages[0]?.content ?? ""),
+    );
+    const engine = createSamplingEngine({ sample, local: createLocalEngine() });
+    const result = await runPipeline({ prompt: PROMPT, engine });
+    expect(engine.name).toBe("mcp-sampling");
+    expect(result.optimization?.notes).toContain(
+      "Stages on the client's model (client-model): analyze, optimize; on the built-in engine: strategy.",
+    );
   });
 
   it("rejects a rewrite that drops a protected constraint in favour of the local rewrite", async () => {
@@ -75,16 +94,43 @@ describe("mcp-sampling engine", () => {
     expect(result.optimization?.notes).toMatch(/dropped \d+ protected item/);
   });
 
-  it("falls back when the client refuses a sampling request, but not when the run is cancelled", async () => {
-    const refusing = createSamplingEngine({
+  it("stops at the first refusal: one request, a clear error", async () => {
+    for (const refusal of [new McpError(-1, "User rejected sampling request"), new Error("The user declined")]) {
+      let requests = 0;
+      const refusing = createSamplingEngine({
+        sample: async () => {
+          requests++;
+          throw refusal;
+        },
+        local: createLocalEngine(),
+      });
+      await expect(runPipeline({ prompt: PROMPT, engine: refusing })).rejects.toMatchObject({
+        stage: "analyze",
+        cause: {
+          code: "forbidden",
+          message: expect.stringMatching(/refused the sampling request for the analyze stage/),
+        },
+      });
+      expect(requests).toBe(1);
+    }
+  });
+
+  it("sends no further request after one fails for another reason; the rest runs on the built-in engine", async () => {
+    let requests = 0;
+    const failing = createSamplingEngine({
       sample: async () => {
-        throw new Error("User rejected sampling request");
+        requests++;
+        throw new McpError(-32001, "Request timed out");
       },
       local: createLocalEngine(),
     });
-    const ok = await runPipeline({ prompt: PROMPT, engine: refusing });
-    expect(ok.validation).not.toBeNull();
+    const result = await runPipeline({ prompt: PROMPT, engine: failing });
+    expect(requests).toBe(1);
+    expect(result.validation).not.toBeNull();
+    expect(failing.name).toBe("local");
+  });
 
+  it("is not a fallback when the run is cancelled", async () => {
     const controller = new AbortController();
     const aborting = createSamplingEngine({
       sample: async () => {

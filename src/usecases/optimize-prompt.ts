@@ -135,6 +135,10 @@ export async function optimizePrompt(
     });
     const outcome = await deps.store.optimizations.update(record.id, {
       status: "completed",
+      // Read again: an engine may learn what really ran (mcp-sampling falls back, reports its model).
+      engine: engine.name,
+      provider: engine.provider,
+      model: engine.model,
       optimized_prompt: result.optimization?.optimized_prompt ?? null,
       analysis: result.analysis,
       strategy: result.strategy,

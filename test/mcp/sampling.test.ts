@@ -1,7 +1,7 @@
 // mcp-sampling over Streamable HTTP: a client that declares sampling answers sampling/createMessage
 // with its "own model"; optimize uses it when no other provider is configured, or when asked to.
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { type CreateMessageRequest, CreateMessageRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { type CreateMessageRequest, CreateMessageRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { type McpTestServer, startMcpTestServer, structured } from "./harness.js";
 import { goodReply, stageOf } from "./sampling-replies.js";
@@ -98,8 +98,37 @@ describe("optimize with mcp-sampling", () => {
     }));
     const record = structured(await client.callTool({ name: "optimize", arguments: { prompt: PROMPT } }));
     expect(record.status).toBe("completed");
-    expect(record.engine).toBe("mcp-sampling");
-    expect(record.notes).toContain("built-in rewrite");
-    expect(record.optimized_prompt).toContain('"Fair winds"');
+    // Every stage fell back: the record says so instead of claiming mcp-sampling.
+    const stored = await t.app.history.get(record.id);
+    expect(stored.engine).toBe("local");
+    expect(stored.notes).toContain("built-in rewrite");
+    expect(stored.optimized_prompt).toContain('"Fair winds"');
+  });
+
+  it("records the model the client reported", async () => {
+    t = await startMcpTestServer(AUTO_DETECT);
+    const { client } = await samplingClient(t);
+    const record = structured(await client.callTool({ name: "optimize", arguments: { prompt: PROMPT } }));
+    const stored = await t.app.history.get(record.id);
+    expect(stored).toMatchObject({ engine: "mcp-sampling", provider: "mcp-sampling", model: "ide-model-1" });
+  });
+
+  it("stops at the first refused sampling request: one approval prompt, a clear error result", async () => {
+    t = await startMcpTestServer(AUTO_DETECT);
+    const client = await t.connect({ capabilities: { sampling: {} }, name: "refusing-ide" });
+    let requests = 0;
+    client.setRequestHandler(CreateMessageRequestSchema, async () => {
+      requests++;
+      throw new McpError(-1, "User rejected sampling request");
+    });
+    const result = (await client.callTool({ name: "optimize", arguments: { prompt: PROMPT } })) as {
+      isError?: boolean;
+      content: Array<{ text: string }>;
+    };
+    expect(requests).toBe(1);
+    expect(result.isError).toBe(true);
+    expect(result.content.map((c) => c.text).join("\n")).toMatch(/refused the sampling request for the analyze stage/);
+    const [stored] = (await t.app.history.list({})).items;
+    expect(stored?.status).toBe("error");
   });
 });
