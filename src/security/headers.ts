@@ -33,16 +33,22 @@ const NO_STORE_PREFIXES = ["/api", "/internal", "/mcp"];
 const defaultNoStore = (path: string | null): boolean =>
   path === null || NO_STORE_PREFIXES.some((p) => isUnderPrefix(path, p));
 
+/** The headers every response carries (also the raw responses of src/security/node-server.ts). */
+export const FIXED_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+  "X-Frame-Options": "DENY",
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "no-referrer",
+  "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Cross-Origin-Resource-Policy": "same-origin",
+};
+
 export function securityHeaders(options: SecurityHeadersOptions = {}): MiddlewareHandler {
   const noStore = options.noStore ?? defaultNoStore;
   const fixed: [string, string][] = Object.entries({
+    ...FIXED_SECURITY_HEADERS,
     "Content-Security-Policy": options.contentSecurityPolicy ?? CONTENT_SECURITY_POLICY,
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Cross-Origin-Resource-Policy": "same-origin",
   });
   return async (c, next) => {
     await next();

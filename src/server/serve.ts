@@ -9,6 +9,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { type App, type AppOptions, createApp } from "../app.js";
 import type { Config } from "../config.js";
 import { warnIfExposed } from "../security/fs-hardening.js";
+import { answerClientErrors } from "../security/node-server.js";
 import { createHttpApp, type HttpAppOptions } from "./app.js";
 import type { SseRegistry } from "./sse.js";
 
@@ -62,6 +63,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   try {
     server = await new Promise<Server>((resolve, reject) => {
       const s = serve({ fetch: http.fetch, hostname: config.host, port: config.port }) as Server;
+      // Requests Node's parser refuses (`-X FOO`) still get a JSON error with the security headers.
+      answerClientErrors(s, (code) => app.logger.info({ code }, "unparseable request refused"));
       s.once("listening", () => resolve(s));
       s.once("error", reject);
     });

@@ -1,6 +1,7 @@
 // Request paths (issue 17): ambiguous paths get 400 invalid_path whether AUTH_TOKEN is set or not,
 // 404 messages and log lines never carry decoded control characters, and one trailing slash is
 // dropped before routing as SECURITY.md says.
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./server.js";
 
@@ -74,6 +75,46 @@ describe("request log lines", () => {
       expect(paths).toEqual(["/api/nope%0D%0AX: y%1B", "/api/nope%C2%9B%E2%80%AE"]);
     } finally {
       logger.info = original;
+      await s.close();
+    }
+  });
+});
+
+/** Sends `request` as written on a raw socket and reads until the server closes it. */
+function rawRequest(url: string, request: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(request));
+    let data = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk) => {
+      data += chunk;
+    });
+    socket.on("end", () => resolve(data));
+    socket.on("error", reject);
+  });
+}
+
+describe("requests Node's parser refuses", () => {
+  it("answer an unknown method (curl -X FOO) with a JSON 400 and the security headers", async () => {
+    const s = await startTestServer();
+    try {
+      const answer = await rawRequest(s.url, "FOO /api/history HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      const [head = "", body = ""] = answer.split("\r\n\r\n");
+      expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(head).toMatch(/\r\nContent-Type: application\/json/i);
+      expect(head).toMatch(/\r\nX-Content-Type-Options: nosniff/i);
+      expect(head).toMatch(/\r\nContent-Security-Policy: default-src 'self'/i);
+      expect(head).toMatch(/\r\nX-Frame-Options: DENY/i);
+      expect(JSON.parse(body)).toEqual({
+        error: { code: "invalid_method", message: expect.stringMatching(/not one HTTP defines/) },
+      });
+      const garbage = await rawRequest(s.url, "GET /api/history HTTP/1.1\r\nBad Header\r\n\r\n");
+      expect(garbage).toMatch(/^HTTP\/1\.1 400/);
+      expect(JSON.parse(garbage.split("\r\n\r\n")[1] ?? "").error.code).toBe("bad_request");
+      // The server still answers afterwards.
+      expect((await s.fetch("/api/health")).status).toBe(200);
+    } finally {
       await s.close();
     }
   });
