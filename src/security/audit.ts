@@ -8,6 +8,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { rawPathOf } from "./canonical-path.js";
 import { isStateChanging } from "./csrf.js";
 import type { RequestIdVariables } from "./request-id.js";
+import { canonicalRequestPath } from "./request-path.js";
 
 export interface AuditEvent {
   /** UTC ISO-8601. */
@@ -164,9 +165,10 @@ export function createAuditBuffer(options: AuditBufferOptions): AuditBuffer {
 
 const AUDITED_STATUSES = new Set([401, 403, 429]);
 
-/** State-changing methods, plus any 401, 403 or 429. */
-export function defaultShouldAudit(method: string, status: number): boolean {
-  return isStateChanging(method) || AUDITED_STATUSES.has(status);
+/** State-changing methods, plus any 401, 403 or 429, and any request refused for its path (400 `invalid_path`). */
+export function defaultShouldAudit(method: string, status: number, c?: Context): boolean {
+  if (isStateChanging(method) || AUDITED_STATUSES.has(status)) return true;
+  return status === 400 && c !== undefined && canonicalRequestPath(c) === null;
 }
 
 export interface AuditLogOptions {
@@ -193,22 +195,60 @@ export function auditLog(options: AuditLogOptions): MiddlewareHandler<{ Variable
     await next();
     const status = c.res.status;
     if (!shouldAudit(c.req.method, status, c)) return;
-    const event: AuditEvent = {
-      time: new Date(startedAt).toISOString(),
-      method: c.req.method,
-      path: rawPathOf(c.req.url),
-      status,
-      client_ip: options.clientIp(c),
-      duration_ms: Math.max(0, Math.round((monotonic() - start) * 1000) / 1000),
-      request_id: c.get("requestId") ?? "",
-    };
-    for (const sink of options.sinks) {
-      try {
-        const result = sink.write(event);
-        if (result instanceof Promise) result.catch(onError);
-      } catch (err) {
-        onError(err);
+    const record = (): void => {
+      const event: AuditEvent = {
+        time: new Date(startedAt).toISOString(),
+        method: c.req.method,
+        path: rawPathOf(c.req.url),
+        status,
+        client_ip: options.clientIp(c),
+        duration_ms: Math.max(0, Math.round((monotonic() - start) * 1000) / 1000),
+        request_id: c.get("requestId") ?? "",
+      };
+      for (const sink of options.sinks) {
+        try {
+          const result = sink.write(event);
+          if (result instanceof Promise) result.catch(onError);
+        } catch (err) {
+          onError(err);
+        }
       }
+    };
+    // A stream (SSE) lasts until its end, not until its headers: record it when it ends or is cancelled.
+    const body = c.res.body;
+    if (body && (c.res.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+      c.res = new Response(untilEnd(body, record), c.res);
+      return;
     }
+    record();
   };
+}
+
+/** `body` passed through unchanged; `onEnd` runs once when it ends, fails or is cancelled. */
+function untilEnd(body: ReadableStream<Uint8Array>, onEnd: () => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    onEnd();
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          end();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        end();
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      end();
+      return reader.cancel(reason);
+    },
+  });
 }
