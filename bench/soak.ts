@@ -1,7 +1,7 @@
 // Load, soak and crash-restart figures (issue 12), on loopback only, each bounded in time:
 //  - autocannon for a fixed time on history search and on local optimizations (rate limits raised):
 //    zero errors, p50/p99;
-//  - 10 000 local optimizations through the API with RSS sampled: the slope per 1 000 after the
+//  - 10 000 local optimizations (BENCH_SOAK_RUNS) through the API with RSS sampled: the slope per 1 000 after the
 //    warm-up, and the open handles before and after;
 //  - the MCP endpoint: 10 SDK clients calling `analyze` back to back: zero errors, calls/s, p50/p99;
 //  - restart after `kill -9` to healthy with 100 000 records (the compiled CLI, as `npm start`).
@@ -173,7 +173,10 @@ function slope(points: Array<[number, number]>): number {
   return den === 0 ? 0 : num / den;
 }
 
-export async function benchSoak(runs = 10_000, warmUp = 2_000): Promise<Figure[]> {
+/** BENCH_SOAK_RUNS shortens the soak on a slow machine (default 10 000; warm-up is a fifth). */
+const SOAK_RUNS = Number(process.env.BENCH_SOAK_RUNS ?? 10_000);
+
+export async function benchSoak(runs = SOAK_RUNS, warmUp = Math.round(runs / 5)): Promise<Figure[]> {
   return withServer(async (server) => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
     const url = new URL("/api/optimize", server.url);
