@@ -60,7 +60,7 @@ const EnvSchema = z.object({
   /** MCP tool preset: core (analyze, optimize, get, search, verify_output) or all (every tool). */
   MCP_TOOLS: z.preprocess(
     (v) => (typeof v === "string" ? v.trim().toLowerCase() || undefined : v),
-    z.enum(["core", "all"], { error: "MCP_TOOLS must be core or all" }).default("all"),
+    z.enum(["core", "all"], { error: "must be core or all" }).default("all"),
   ),
   INTERNAL_WEBHOOK_SECRET: optionalString,
   ENCRYPTION_KEY: optionalString,

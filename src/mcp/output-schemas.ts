@@ -1,18 +1,10 @@
-// Output schemas of the MCP tools, derived from the record schemas of src/core, plus the compact
-// shapes used in lists (an agent browsing history needs ids, scores and a preview, not every field).
+// Output schemas of the MCP tools besides the compact record and project results of compact.ts: the
+// compact shapes used in lists (an agent browsing history needs ids, scores and a preview, not every
+// field), stats, batch and the catalogue.
 import { z } from "zod";
 import { AnalysisSchema } from "../core/pipeline/schemas.js";
-import {
-  type OptimizationRecord,
-  OptimizationRecordSchema,
-  OptimizationStatusSchema,
-  ProjectSchema,
-  PromptSchema,
-  WarningSchema,
-} from "../core/records.js";
+import { type OptimizationRecord, OptimizationStatusSchema, PromptSchema, WarningSchema } from "../core/records.js";
 import { clip } from "../events/mcp-activity.js";
-
-export const RecordOutput = OptimizationRecordSchema;
 
 export const RecordSummarySchema = z.object({
   id: z.string(),
@@ -74,16 +66,6 @@ export const StatsOutput = z.object({
 export const DeleteOutput = z.object({ id: z.string(), deleted: z.boolean() });
 export const BulkDeleteOutput = z.object({ requested: z.number().int(), deleted: z.number().int() });
 
-export const ProjectSummaryOutput = ProjectSchema.extend({ prompt_count: z.number().int() });
-export const ProjectPageOutput = z.object({
-  items: z.array(ProjectSummaryOutput),
-  total: z.number().int(),
-  page: z.number().int(),
-  per_page: z.number().int(),
-  has_more: z.boolean(),
-});
-export const ProjectOutput = ProjectSchema;
-export const ProjectWithPromptsOutput = ProjectSchema.extend({ prompts: z.array(PromptSchema) });
 export const PromptOutput = PromptSchema;
 
 export const StrategiesOutput = z.object({
