@@ -11,6 +11,7 @@ import { CreateMessageRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { McpActivity } from "../../src/events/mcp-activity.js";
 import { tempDir } from "../helpers/temp-app.js";
+import { startActivityServer } from "./activity-server.js";
 import { type McpTestServer, startMcpTestServer } from "./harness.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -97,6 +98,52 @@ describe("a call the client cancels (notifications/cancelled)", () => {
     // Nothing in flight any more: the idle session is reaped.
     await until(() => t?.server.status().sessions === 0, 5_000, "the idle session to be reaped");
   }, 40_000);
+});
+
+describe("a call cancelled over stdio", () => {
+  it("is closed on the activity feed (through the webhook) and the server keeps answering", async () => {
+    const secret = "ab".repeat(32);
+    const activity = await startActivityServer({ secret });
+    const data = tempDir("pf-life-cancel-stdio-");
+    try {
+      const transport = new StdioClientTransport({
+        command: process.execPath,
+        args: ["--import", "tsx", entry, "mcp"],
+        cwd: data.dir,
+        env: {
+          PATH: process.env.PATH ?? "",
+          HOME: data.dir,
+          DATA_DIR: data.dir,
+          PORT: String(activity.port),
+          INTERNAL_WEBHOOK_SECRET: secret,
+          LLM_PROVIDER: "local",
+          LOG_LEVEL: "warn",
+          PF_TEST_ENGINE_DELAY_MS: "20000",
+        },
+        stderr: "pipe",
+      });
+      const client = new Client({ name: "cancelling-stdio-ide", version: "1.0.0" });
+      await client.connect(transport);
+      const controller = new AbortController();
+      const call = client.callTool({ name: "optimize", arguments: { prompt: PROMPT } }, undefined, {
+        signal: controller.signal,
+      });
+      const events = async () => (await activity.bus.since()).map((e) => e.event as McpActivity);
+      await until(async () => (await events()).some((e) => e.type === "tool_start"), 15_000, "tool_start");
+      controller.abort("user pressed Esc");
+      await expect(call).rejects.toThrow();
+      await until(async () => (await events()).some((e) => e.type === "tool_error"), 5_000, "tool_error");
+      const closed = (await events()).find((e) => e.type === "tool_error");
+      expect(closed?.message).toMatch(/^Cancelled by the client/);
+      // Not stuck: the same process answers the next call.
+      const { tools } = await client.listTools();
+      expect(tools.length).toBeGreaterThan(0);
+      await client.close();
+    } finally {
+      await activity.close();
+      data.cleanup();
+    }
+  }, 60_000);
 });
 
 describe("sessions dropped without DELETE", () => {
