@@ -154,6 +154,8 @@ describe("detectInjection", () => {
     const a85 = ascii85(payload);
     for (const [kind, encoded] of [
       ["hex", hex],
+      ["spaced hex", hex.replace(/(..)(?!$)/g, "$1 ")],
+      ["escaped hex", hex.replace(/(..)/g, "\\x$1")],
       ["base32", b32],
       ["percent", pct],
       ["ascii85", a85],

@@ -797,7 +797,8 @@ const MAX_DECODED_TOKENS = 256;
 
 /**
  * Encoded runs other than base64 (see {@link base64Snippets}), each a whitespace-delimited run of ≥ 16 characters:
- * hex (even length), RFC 4648 base32 (upper case, `=` padding), percent-encoding (≥ 2 `%XX`), and ascii85 (`<~ ~>`
+ * hex (even length, `\x49\x67…` escapes, or ≥ 8 space-separated byte pairs), RFC 4648 base32 (upper case, `=`
+ * padding), percent-encoding (≥ 2 `%XX`), and ascii85 (`<~ ~>`
  * optional). A run counts only when it decodes to mostly printable text with letters and at least one space — an
  * encoded sentence, not an id, hash or URL.
  */
@@ -813,6 +814,27 @@ function otherEncodedSnippets(text: string): Array<{ decoded: string; span: Span
       // A non-ASCII character: skip it.
       i++;
       continue;
+    }
+    if (j - i === 2 && isHex(text.charCodeAt(i)) && isHex(text.charCodeAt(i + 1))) {
+      // Hex written as space-separated byte pairs ("49 67 6e …"): gather the pairs.
+      let k = j;
+      let pairs = 1;
+      while (
+        k + 2 < n &&
+        text.charCodeAt(k) === 0x20 &&
+        isHex(text.charCodeAt(k + 1)) &&
+        isHex(text.charCodeAt(k + 2)) &&
+        (k + 3 === n || text.charCodeAt(k + 3) <= 0x20)
+      ) {
+        k += 3;
+        pairs++;
+      }
+      if (pairs >= 8) {
+        const decoded = decodeRun(text.slice(i, k).replace(/ /g, ""));
+        if (decoded) out.push({ decoded, span: { start: i, end: k } });
+        i = k;
+        continue;
+      }
     }
     // Trim quotes, brackets and sentence punctuation around the run.
     let a = i;
@@ -830,7 +852,12 @@ function otherEncodedSnippets(text: string): Array<{ decoded: string; span: Span
 
 const TRIM = new Set(['"', "'", "(", ")", ",", ".", ";", "`", "[", "]", "{", "}"]);
 
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+}
+
 function decodeRun(run: string): string | null {
+  if (/^(?:\\x[0-9a-fA-F]{2})+$/.test(run)) return decodeRun(run.replace(/\\x/g, ""));
   if (/^(?:[0-9a-fA-F]{2})+$/.test(run)) {
     let out = "";
     for (let k = 0; k < run.length; k += 2) out += String.fromCharCode(Number.parseInt(run.slice(k, k + 2), 16));
