@@ -43,6 +43,17 @@ describe("analyzePrompt on the everyday corpus", () => {
     expect(correct).toBeGreaterThanOrEqual(36);
   });
 
+  it("types a bare request for code as coding and written-out arithmetic as math", () => {
+    expect(detectTaskType("write a function that reverses a string")).toBe("coding");
+    expect(detectTaskType("Implement a method to check if a number is prime")).toBe("coding");
+    expect(detectTaskType("What is 17 * 23?")).toBe("math");
+    expect(detectTaskType("what is 120 ÷ 8")).toBe("math");
+    // Not arithmetic: dates, grid sizes and counted things stay what they are.
+    expect(detectTaskType("plan a trip from 2024-05-01 to 2024-05-07")).toBe("general");
+    expect(detectTaskType("Write a 3x3 grid poem")).toBe("creative");
+    expect(detectTaskType("Write a blog post about remote work")).toBe("writing");
+  });
+
   it("ev-01 matches the EXAMPLES.md analysis of a bare blog-post request", () => {
     const a = analyze("ev-01");
     expect(a.task_type).toBe("writing");

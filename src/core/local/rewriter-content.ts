@@ -106,6 +106,14 @@ export function reasoningFor(subject: Subject, hasAssumptions: boolean): string[
       "Weigh each option against the criteria.",
       "Decide, and say what would change the decision.",
     ];
+  // Code is reasoned about as code: inputs, edge cases, approach — never units and calculations.
+  if (subject.taskType === "coding")
+    return [
+      "Restate the inputs, the expected output and the edge cases (empty, invalid or very large input).",
+      "Outline the approach and its time and space complexity before writing code.",
+      "Write the code one part at a time, saying why each part is needed.",
+      "Check the code against every requirement and trace one edge case through it.",
+    ];
   if (!subject.hasNumbers)
     return [
       "Restate what is known and what is asked.",

@@ -160,6 +160,18 @@ describe("rewritePrompt", () => {
     expect(again.changes_made[0]).toMatch(/^Iteration 2: layered constraint-injection/);
   });
 
+  it("gives a coding prompt code reasoning steps under chain-of-thought, never maths steps", () => {
+    for (const prompt of [
+      "write a function that returns the first 10 prime numbers",
+      "Write a Python script that sums 3 columns of a CSV file",
+    ]) {
+      const { analysis, result } = optimize(prompt, "chain-of-thought");
+      expect(analysis.task_type).toBe("coding");
+      expect(result.optimized_prompt).toMatch(/edge cases/);
+      expect(result.optimized_prompt).not.toMatch(/units|calculation|original numbers/i);
+    }
+  });
+
   it("names at most the primary and two secondaries in framework_applied, whatever the iteration", () => {
     const prompt = everyday.get("ev-14")!;
     for (let iteration = 1; iteration <= 5; iteration++) {

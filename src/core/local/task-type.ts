@@ -129,6 +129,14 @@ const PATTERN_CUES: Array<Vote & { re: RegExp }> = [
     weight: 3,
     re: /\bexplain\b[^.?!\n]{0,60}\bto (?:a|an|my) (?:complete )?(?:beginner|child|kid|student|novice|layperson|newbie|\d+[- ]year[- ]old|five[- ]year[- ]old)\b/gi,
   },
+  // "write a function that …", "implement a method to …": a request for code even without a language.
+  {
+    type: "coding",
+    weight: 2,
+    re: /\b(?:write|implement|create|build|code)\s+(?:a|an|the|me a|me an)\s+(?:[\w-]+\s+){0,2}?(?:function|method|class|script|program|regex|unit tests?|cli|module|endpoint|sql query)\b/gi,
+  },
+  // Arithmetic written out: "17 * 23", "120 ÷ 8", "3 - 1" (a spaced minus or slash, not a date or a range).
+  { type: "math", weight: 2, re: /\d\s*[*×÷+^]\s*\d|\d\s+[-−/]\s+\d/g },
   { type: "reasoning", weight: 3, re: /^\s*should (?:we|i)\b/gi },
   {
     type: "formatting",
