@@ -157,6 +157,13 @@ describe("lean MCP results over Streamable HTTP", () => {
     const noKey = errorText(await call("optimize", { prompt: SMALL, provider: "openai" }));
     expect(noKey).toMatch(/^provider_\w+: |^\w+: /);
     expect(noKey).not.toMatch(/X-LLM-API-Key|Settings|\/api\//);
+
+    // A project prompt of another project is refused by the use case; MCP passes its message through.
+    const other = await t.app.projects.create({ name: "Other" });
+    const foreign = await t.app.projects.addPrompt(other.id, { content: SMALL });
+    const refused = errorText(await call("optimize", { prompt: SMALL, project_id: projectId, prompt_id: foreign.id }));
+    expect(refused).toMatch(new RegExp(`^validation_error: prompt_id ${foreign.id} belongs to project ${other.id}`));
+    expect(refused.match(/validation_error/g)).toHaveLength(1);
   });
 
   it("merges list fields pushed by sync_workspace; replace: true is marked destructive", async () => {
