@@ -21,6 +21,7 @@ import { bearerAuth } from "../security/bearer-auth.js";
 import { warnIfExposed } from "../security/fs-hardening.js";
 import { securityHeaders } from "../security/headers.js";
 import { hostGuard, originGuard } from "../security/host-guard.js";
+import { answerClientErrors } from "../security/node-server.js";
 import { ToolCallTracker } from "./activity.js";
 import { createMcpServer } from "./server.js";
 
@@ -209,6 +210,8 @@ export async function startMcpHttpServer(options: StartMcpHttpOptions): Promise<
 
   const listener = await new Promise<HttpServer>((resolve, reject) => {
     const s = serve({ fetch: http.fetch, hostname: config.mcpHost, port: config.mcpPort }) as HttpServer;
+    // Requests Node's parser refuses (`-X FOO`) get a JSON error with the security headers, as on the API.
+    answerClientErrors(s);
     s.once("listening", () => resolve(s));
     s.once("error", reject);
   });

@@ -3,6 +3,7 @@
 // dropped before routing as SECURITY.md says.
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMcpTestServer } from "../mcp/harness.js";
 import { startTestServer, type TestServer } from "./server.js";
 
 const AMBIGUOUS = [
@@ -116,6 +117,18 @@ describe("requests Node's parser refuses", () => {
       expect((await s.fetch("/api/health")).status).toBe(200);
     } finally {
       await s.close();
+    }
+  });
+
+  it("answer the same way on the MCP endpoint", async () => {
+    const mcp = await startMcpTestServer();
+    try {
+      const answer = await rawRequest(mcp.url, "FOO /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(answer).toMatch(/\r\nX-Content-Type-Options: nosniff/i);
+      expect(JSON.parse(answer.split("\r\n\r\n")[1] ?? "").error.code).toBe("invalid_method");
+    } finally {
+      await mcp.close();
     }
   });
 });
