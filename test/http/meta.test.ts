@@ -169,15 +169,19 @@ describe("OpenAPI and /docs", () => {
       "/docs/swagger-ui-bundle.js.map",
       "/docs/../package.json",
       "/docs/%2e%2e/package.json",
-      "/docs/..%2fpackage.json",
       "/docs/x/../../src/config.ts",
     ]) {
       const res = await s.fetch(pathname);
       expect(res.status, pathname).toBe(404);
       await res.arrayBuffer();
     }
+    // An encoded slash is ambiguous: refused before routing, with or without AUTH_TOKEN.
+    const encoded = await s.fetch("/docs/..%2fpackage.json");
+    expect(encoded.status).toBe(400);
+    await encoded.arrayBuffer();
+    // One trailing slash is dropped before routing: /docs/ is the same page as /docs.
     const slash = await s.fetch("/docs/", { redirect: "manual" });
-    expect(slash.status).toBe(301);
-    expect(slash.headers.get("location")).toBe("/docs");
+    expect(slash.status).toBe(200);
+    expect(await slash.text()).toBe(await (await s.fetch("/docs")).text());
   });
 });

@@ -142,7 +142,7 @@ export function registerDocsRoutes(http: OpenAPIHono, deps: HttpDeps): void {
     c.header("Cache-Control", REVALIDATE);
     return c.html(docsHtml(swagger().version, deps.version));
   });
-  http.get("/docs/", (c) => c.redirect("/docs", 301));
+  // `/docs/` is `/docs` too: the app drops one trailing slash before routing (strict: false).
   http.get("/docs/init.js", (c) => c.body(DOCS_INIT_JS, 200, { "Content-Type": JS, "Cache-Control": REVALIDATE }));
 
   for (const [url, { file, type }] of Object.entries(VENDOR_FILES)) {
