@@ -6,6 +6,7 @@ import type { Prompt, PromptVersion } from "../core/records.js";
 import { type StoreContext, timestamp } from "./context.js";
 import type { PromptTable } from "./database.js";
 import { StoreError } from "./errors.js";
+import { type Page, pageBounds } from "./optimization-list.js";
 import type { ProjectRepository } from "./projects.js";
 import { assertMatches, entityTag, type IfMatch, nextUpdatedAt } from "./versions.js";
 
@@ -207,6 +208,30 @@ export class PromptRepository {
       }
     });
     return this.list(projectId);
+  }
+
+  /** One page of the snapshots of superseded content, newest first, with the total. */
+  async versionsPage(
+    promptId: string,
+    options: { page?: number; per_page?: number } = {},
+  ): Promise<Page<PromptVersion>> {
+    const { page, per_page } = pageBounds(options);
+    const exists = await this.ctx.db.selectFrom("prompt").select("id").where("id", "=", promptId).executeTakeFirst();
+    if (exists === undefined) throw new StoreError("not_found", "prompt not found");
+    const base = this.ctx.db.selectFrom("prompt_version").where("prompt_id", "=", promptId);
+    const rows = await base
+      .selectAll()
+      .orderBy("version", "desc")
+      .limit(per_page)
+      .offset((page - 1) * per_page)
+      .execute();
+    const count = await base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    return {
+      items: rows.map((row) => ({ ...row, version: Number(row.version) })),
+      total: Number(count.n),
+      page,
+      per_page,
+    };
   }
 
   /** Snapshots of superseded content, oldest first. Works for deleted prompts too. */

@@ -31,6 +31,20 @@ export function createHistoryService(deps: UseCaseDeps) {
     return record;
   };
 
+  /** Records of an archived (read-only) project cannot be deleted one by one: unarchive it first. */
+  const assertDeletable = async (records: readonly OptimizationRecord[]): Promise<void> => {
+    const projectIds = [...new Set(records.map((r) => r.project_id).filter((id): id is string => id !== null))];
+    for (const projectId of projectIds) {
+      const project = await deps.store.projects.get(projectId);
+      if (project?.status === "archived") {
+        throw new AppError(
+          "project_archived",
+          `Project "${project.name}" is archived and read-only; unarchive it to delete its optimizations.`,
+        );
+      }
+    }
+  };
+
   return {
     get,
     async list(raw: unknown) {
@@ -45,13 +59,17 @@ export function createHistoryService(deps: UseCaseDeps) {
     stats: () => repo().stats(),
     async delete(id: string, options: { ifMatch?: string } = {}): Promise<void> {
       const ifMatch = parseIfMatch(options.ifMatch);
-      if (ifMatch !== undefined) assertMatches(ifMatch, recordTag(await get(id)), "the optimization");
+      const record = await get(id);
+      await assertDeletable([record]);
+      if (ifMatch !== undefined) assertMatches(ifMatch, recordTag(record), "the optimization");
       if (!(await repo().delete(id))) throw new AppError("not_found", `Optimization ${id} does not exist.`);
       // A run in flight here stops at once; one in another process stops on its owner's next watch.
       deps.runs.abort(id);
     },
     async bulkDelete(raw: unknown) {
       const { ids } = parseInput(BulkDeleteSchema, raw);
+      const found = await Promise.all([...new Set(ids)].map((id) => repo().get(id)));
+      await assertDeletable(found.filter((r): r is OptimizationRecord => r !== null));
       const deleted = await repo().bulkDelete(ids);
       for (const id of ids) deps.runs.abort(id);
       return { deleted };

@@ -3,7 +3,7 @@
 import { AppError, isAppError } from "../core/errors.js";
 import type { PipelineEngine } from "../core/pipeline/engine.js";
 import type { EmitEvent } from "../core/pipeline/events.js";
-import { CancelledError, preparePrompt, runPipeline, StageError } from "../core/pipeline/run.js";
+import { CancelledError, MAX_PROMPT_CHARS, preparePrompt, runPipeline, StageError } from "../core/pipeline/run.js";
 import type { CodebaseContext } from "../core/pipeline/schemas.js";
 import type { OptimizationRecord } from "../core/records.js";
 import type { UseCaseDeps } from "./context.js";
@@ -70,6 +70,56 @@ export async function resolveProjectId(
   return null;
 }
 
+/**
+ * Trims an optimized prompt longer than the input limit (MAX_PROMPT_CHARS) at the last paragraph,
+ * line or word break before it, with a warning saying how much was cut.
+ */
+export function capOptimizedPrompt(text: string | null): {
+  text: string | null;
+  warning?: { code: string; message: string };
+} {
+  if (text === null || text.length <= MAX_PROMPT_CHARS) return { text };
+  const head = text.slice(0, MAX_PROMPT_CHARS);
+  const floor = MAX_PROMPT_CHARS * 0.9;
+  const cut = [head.lastIndexOf("\n\n"), head.lastIndexOf("\n"), head.lastIndexOf(" ")].find((i) => i >= floor);
+  const trimmed = head.slice(0, cut ?? MAX_PROMPT_CHARS).trimEnd();
+  return {
+    text: trimmed,
+    warning: {
+      code: "optimized_prompt_trimmed",
+      message: `The optimized prompt was ${text.length} characters, over the ${MAX_PROMPT_CHARS}-character input limit; it was cut to ${trimmed.length} characters at a break so it can be sent back. Review its end.`,
+    },
+  };
+}
+
+/**
+ * A record linked to a project prompt belongs to that prompt's project: without a project in the
+ * request it is inferred from the prompt, and a different one is refused (422), so the prompt's
+ * forges and `/api/history?project_id=` always agree.
+ */
+async function projectOfPrompt<T extends { prompt_id?: string; project?: string; project_id?: string }>(
+  deps: UseCaseDeps,
+  input: T,
+): Promise<T> {
+  if (!input.prompt_id) return input;
+  const prompt = await deps.store.prompts.get(input.prompt_id);
+  if (!prompt) throw new AppError("not_found", `Prompt ${input.prompt_id} does not exist.`);
+  const mismatch = (named: string) =>
+    new AppError(
+      "validation_error",
+      `prompt_id ${prompt.id} belongs to project ${prompt.project_id}, not to ${named}; leave the project out (it is inferred from the prompt) or name that one.`,
+      { details: { field: "prompt_id", project_id: prompt.project_id } },
+    );
+  if (input.project_id !== undefined && input.project_id !== prompt.project_id) throw mismatch(input.project_id);
+  if (input.project !== undefined) {
+    const named = await deps.store.projects.getByName(input.project);
+    if (named?.id !== prompt.project_id) throw mismatch(`"${input.project}"`);
+  }
+  return input.project_id === undefined && input.project === undefined
+    ? { ...input, project_id: prompt.project_id }
+    : input;
+}
+
 export async function optimizePrompt(
   deps: UseCaseDeps,
   rawInput: unknown,
@@ -83,11 +133,7 @@ export async function optimizePrompt(
   const engine =
     options.engine ??
     (await deps.providers.resolve({ provider: input.provider, model: input.model, apiKey: options.apiKey }));
-  const project = await resolveProjectId(deps, input);
-  if (input.prompt_id) {
-    const prompt = await deps.store.prompts.get(input.prompt_id);
-    if (!prompt) throw new AppError("not_found", `Prompt ${input.prompt_id} does not exist.`);
-  }
+  const project = await resolveProjectId(deps, await projectOfPrompt(deps, input));
   // Workspace auto-context → project profile → this request, later layers winning per field.
   const resolved = deps.workspaces
     ? await deps.workspaces.resolve(project?.id ?? null, project?.context, input.codebase_context)
@@ -133,13 +179,19 @@ export async function optimizePrompt(
         stages: input.stages,
       },
     });
+    // An optimized prompt must fit the input limit, or it could not be sent back (retry, analyze).
+    const capped = capOptimizedPrompt(result.optimization?.optimized_prompt ?? null);
+    if (capped.warning) {
+      result.warnings.push(capped.warning);
+      emit({ type: "warning", data: capped.warning });
+    }
     const outcome = await deps.store.optimizations.update(record.id, {
       status: "completed",
       // Read again: an engine may learn what really ran (mcp-sampling falls back, reports its model).
       engine: engine.name,
       provider: engine.provider,
       model: engine.model,
-      optimized_prompt: result.optimization?.optimized_prompt ?? null,
+      optimized_prompt: capped.text,
       analysis: result.analysis,
       strategy: result.strategy,
       framework_applied: result.optimization?.framework_applied ?? null,

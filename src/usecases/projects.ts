@@ -23,6 +23,11 @@ export const ProjectListQuerySchema = z.object({
     .optional(),
 });
 
+export const PromptVersionsQuerySchema = z.strictObject({
+  page: z.coerce.number().int().min(1).max(1_000_000).optional().describe("Page number (1 = the newest versions)"),
+  per_page: z.coerce.number().int().min(1).max(100).optional().describe("Versions per page (default 20)"),
+});
+
 export function createProjectService(deps: UseCaseDeps) {
   const projects = () => deps.store.projects;
   const prompts = () => deps.store.prompts;
@@ -101,9 +106,11 @@ export function createProjectService(deps: UseCaseDeps) {
       await getProject(projectId);
       return prompts().reorder(projectId, ids);
     },
-    async promptVersions(projectId: string, promptId: string) {
+    /** Superseded versions, newest first, paged (`page`, `per_page` ≤ 100, `total`). */
+    async promptVersions(projectId: string, promptId: string, raw: unknown = {}) {
+      const query = parseInput(PromptVersionsQuerySchema, raw ?? {});
       await getPrompt(projectId, promptId);
-      return prompts().versions(promptId);
+      return prompts().versionsPage(promptId, query);
     },
     async promptForges(projectId: string, promptId: string) {
       await getPrompt(projectId, promptId);

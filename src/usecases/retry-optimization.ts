@@ -16,6 +16,15 @@ export async function retryOptimization(
   assertFrameworkChoice(input);
   const original = await deps.store.optimizations.get(id);
   if (!original) throw new AppError("not_found", `Optimization ${id} does not exist.`);
+  if (original.project_id !== null && (await deps.store.projects.get(original.project_id)) === null) {
+    const gone = await deps.store.projects.get(original.project_id, { includeDeleted: true });
+    throw new AppError(
+      "conflict",
+      `Optimization ${id} belongs to project ${gone ? `"${gone.name}"` : original.project_id}, which was deleted; ` +
+        "create a project of that name again to restore it (with its prompts), then retry.",
+      { details: { project_id: original.project_id } },
+    );
+  }
   // Keep the original's own choices unless the retry overrides them; an auto-selected strategy
   // is selected again so the retry can benefit from a changed selector.
   return optimizePrompt(

@@ -153,7 +153,7 @@ describeBrowser("projects view", () => {
     const greeting = (await server.api("GET", `/api/projects/${project.id}`)).body.prompts[0];
     expect(greeting.version).toBe(2);
     const snapshots = await server.api("GET", `/api/projects/${project.id}/prompts/${greeting.id}/versions`);
-    expect(snapshots.body.map((v: { version: number }) => v.version)).toEqual([1]);
+    expect(snapshots.body.items.map((v: { version: number }) => v.version)).toEqual([1]);
     await expect.poll(() => page.getByLabel("Version A").inputValue()).toBe("1");
     expect(await page.getByLabel("Version B").inputValue()).toBe("2");
     const diff = page.getByRole("region", { name: "Changes from v1 to v2" });

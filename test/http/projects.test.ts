@@ -125,7 +125,7 @@ describe("prompts", () => {
     expect(updated.body.version).toBe(2);
     const versions = await s.json("GET", `/api/projects/${p.id}/prompts/${a.body.id}/versions`);
     expect(versions.status).toBe(200);
-    expect(versions.body[0]).toMatchObject({ version: 1, content: "Write a haiku about the sea." });
+    expect(versions.body.items[0]).toMatchObject({ version: 1, content: "Write a haiku about the sea." });
 
     const { events } = await postSse(`${s.url}/api/optimize`, {
       prompt: "Write a haiku about the ocean at night.",

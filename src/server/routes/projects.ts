@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { ProjectSchema } from "../../core/records.js";
 import { entityTag } from "../../store/versions.js";
-import { ProjectListQuerySchema } from "../../usecases/projects.js";
+import { ProjectListQuerySchema, PromptVersionsQuerySchema } from "../../usecases/projects.js";
 import {
   ProjectCreateSchema,
   ProjectUpdateSchema,
@@ -43,6 +43,14 @@ const IfMatchHeaders = z.object({ "if-match": IfMatchHeader });
 const PRECONDITION_FAILED = {
   "412": errorResponse(412, "`If-Match` names a version that is no longer current (`stale`); reload and retry"),
 };
+const PromptVersionPageSchema = z
+  .object({
+    items: z.array(PromptVersion),
+    total: z.number().int(),
+    page: z.number().int(),
+    per_page: z.number().int(),
+  })
+  .meta({ id: "PromptVersionPage", description: "Superseded versions of a prompt, newest first" });
 const tags = ["projects"];
 
 /** RFC 9110: an If-Unmodified-Since that is not a valid HTTP-date is ignored. */
@@ -252,11 +260,12 @@ export function registerProjectRoutes(http: OpenAPIHono, deps: HttpDeps): void {
       path: "/api/projects/{id}/prompts/{pid}/versions",
       operationId: "listPromptVersions",
       tags,
-      summary: "Superseded versions of a prompt, newest first",
+      summary: "Superseded versions of a prompt, newest first, paged",
       params: ProjectPromptParams,
-      responses: { ...jsonResponse(z.array(PromptVersion), "The versions"), ...errorResponses(404) },
+      query: PromptVersionsQuerySchema,
+      responses: { ...jsonResponse(PromptVersionPageSchema, "One page of versions"), ...errorResponses(404, 422) },
     },
-    async (c, { params }) => c.json(await projects.promptVersions(params.id, params.pid)),
+    async (c, { params, query }) => c.json(await projects.promptVersions(params.id, params.pid, query)),
   );
 
   defineRoute(

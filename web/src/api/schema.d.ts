@@ -480,7 +480,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Superseded versions of a prompt, newest first */
+        /** Superseded versions of a prompt, newest first, paged */
         get: operations["listPromptVersions"];
         put?: never;
         post?: never;
@@ -1549,6 +1549,13 @@ export interface components {
             version: number;
             created_at: string;
             updated_at: string;
+        };
+        /** @description Superseded versions of a prompt, newest first */
+        PromptVersionPage: {
+            items: components["schemas"]["PromptVersion"][];
+            total: number;
+            page: number;
+            per_page: number;
         };
         /** @description Immutable snapshot of superseded prompt content */
         PromptVersion: {
@@ -5379,7 +5386,12 @@ export interface operations {
     };
     listPromptVersions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page number (1 = the newest versions) */
+                page?: number;
+                /** @description Versions per page (default 20) */
+                per_page?: number;
+            };
             header?: never;
             path: {
                 id: string;
@@ -5389,13 +5401,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The versions */
+            /** @description One page of versions */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PromptVersion"][];
+                    "application/json": components["schemas"]["PromptVersionPage"];
                 };
             };
             /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */

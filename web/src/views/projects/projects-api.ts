@@ -10,7 +10,7 @@ export type ProjectSummary = Ok<paths["/api/projects"]["get"]>["items"][number];
 export type ProjectDetail = Ok<paths["/api/projects/{id}"]["get"]>;
 export type Project = Omit<ProjectDetail, "prompts">;
 export type Prompt = ProjectDetail["prompts"][number];
-export type PromptVersion = Ok<paths["/api/projects/{id}/prompts/{pid}/versions"]["get"]>[number];
+export type PromptVersion = Ok<paths["/api/projects/{id}/prompts/{pid}/versions"]["get"]>["items"][number];
 export type Forge = Ok<paths["/api/projects/{id}/prompts/{pid}/forges"]["get"]>["items"][number];
 export type ContextProfile = NonNullable<Project["context_profile"]>;
 
@@ -112,8 +112,15 @@ export async function reorderPrompts(id: string, ids: string[]): Promise<Prompt[
   return unwrap(api.PUT("/api/projects/{id}/prompts/reorder", { params: { path: { id } }, body: { ids } }));
 }
 
+/** The newest 100 superseded versions of a prompt (the API pages them, newest first). */
 export async function promptVersions(id: string, pid: string, signal?: AbortSignal): Promise<PromptVersion[]> {
-  return unwrap(api.GET("/api/projects/{id}/prompts/{pid}/versions", { params: { path: { id, pid } }, signal }));
+  const page = await unwrap(
+    api.GET("/api/projects/{id}/prompts/{pid}/versions", {
+      params: { path: { id, pid }, query: { per_page: 100 } },
+      signal,
+    }),
+  );
+  return page.items;
 }
 
 export async function promptForges(id: string, pid: string, signal?: AbortSignal) {
