@@ -87,6 +87,19 @@ export const ProjectSchema = z.object({
   status: ProjectStatusSchema,
   created_at: z.string(),
   updated_at: z.string(),
+  /**
+   * Only in the answer to a create that brought back a soft-deleted project whose name matches
+   * case-insensitively: what it was called and how many of its prompts came back with it.
+   */
+  reactivated: z
+    .object({
+      previous_name: z.string(),
+      prompts_restored: z.number().int().min(0),
+    })
+    .optional()
+    .describe(
+      "Present only when the create reactivated a deleted project of the same name (compared case-insensitively), with its former name and the number of its prompts restored",
+    ),
 });
 export type Project = z.infer<typeof ProjectSchema>;
 

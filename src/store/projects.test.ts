@@ -45,6 +45,9 @@ describe("ProjectRepository", () => {
     t.advance(1000);
     const back = await t.store.projects.create({ name: "alpha", description: "again" });
     expect(back).toMatchObject({ id: p.id, status: "active", name: "alpha", description: "again" });
+    // Said in the answer: the other casing named the old project, and one prompt came back.
+    expect(back.reactivated).toEqual({ previous_name: "Alpha", prompts_restored: 1 });
+    expect((await t.store.projects.get(p.id))?.reactivated).toBeUndefined();
     expect((await t.store.prompts.list(p.id)).map((x) => x.id)).toEqual([kept.id]);
   });
 

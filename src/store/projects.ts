@@ -103,14 +103,18 @@ export class ProjectRepository {
             .returningAll()
             .executeTakeFirstOrThrow();
           // Bring back the prompts the delete cascaded to, not ones deleted on their own before.
-          await trx
+          const restored = await trx
             .updateTable("prompt")
             .set({ deleted_at: null, updated_at: now })
             .where("project_id", "=", existing.id)
             .where("deleted_at", "=", existing.deleted_at)
-            .execute();
+            .executeTakeFirst();
           if (existing.name !== name) await this.ctx.search.indexProject(trx, existing.id);
-          return toProject(row);
+          // Said in the answer, so a user who meant a new project learns it is the old one.
+          return {
+            ...toProject(row),
+            reactivated: { previous_name: existing.name, prompts_restored: Number(restored.numUpdatedRows) },
+          };
         }
         const row = await trx
           .insertInto("project")

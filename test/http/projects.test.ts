@@ -92,9 +92,12 @@ describe("projects", () => {
     expect(del.status).toBe(204);
     const list = await s.json("GET", "/api/projects");
     expect(list.body.items.map((x: { id: string }) => x.id)).not.toContain(p.id);
-    const back = await s.json("POST", "/api/projects", { name: "Phoenix" });
+    const back = await s.json("POST", "/api/projects", { name: "phoenix" });
     expect(back.status).toBe(201);
-    expect(back.body).toMatchObject({ id: p.id, status: "active" });
+    expect(back.body).toMatchObject({ id: p.id, status: "active", name: "phoenix" });
+    expect(back.body.reactivated).toEqual({ previous_name: "Phoenix", prompts_restored: 0 });
+    const fresh = await s.json("POST", "/api/projects", { name: "Phoenix II" });
+    expect(fresh.body.reactivated).toBeUndefined();
   });
 });
 

@@ -97,7 +97,7 @@ export function registerProjectRoutes(http: OpenAPIHono, deps: HttpDeps): void {
       path: "/api/projects",
       operationId: "createProject",
       tags,
-      summary: "Create a project (or reactivate a soft-deleted one of the same name)",
+      summary: "Create a project (or reactivate a soft-deleted one of the same name, said in `reactivated`)",
       body: { schema: ProjectCreateSchema },
       responses: {
         ...jsonResponse(Project, "The created or reactivated project", 201),

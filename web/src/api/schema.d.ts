@@ -360,7 +360,7 @@ export interface paths {
         /** List projects */
         get: operations["listProjects"];
         put?: never;
-        /** Create a project (or reactivate a soft-deleted one of the same name) */
+        /** Create a project (or reactivate a soft-deleted one of the same name, said in `reactivated`) */
         post: operations["createProject"];
         delete?: never;
         options?: never;
@@ -1495,6 +1495,11 @@ export interface components {
             status: "active" | "archived" | "deleted";
             created_at: string;
             updated_at: string;
+            /** @description Present only when the create reactivated a deleted project of the same name (compared case-insensitively), with its former name and the number of its prompts restored */
+            reactivated?: {
+                previous_name: string;
+                prompts_restored: number;
+            };
             prompt_count: number;
         };
         Project: {
@@ -1516,6 +1521,11 @@ export interface components {
             status: "active" | "archived" | "deleted";
             created_at: string;
             updated_at: string;
+            /** @description Present only when the create reactivated a deleted project of the same name (compared case-insensitively), with its former name and the number of its prompts restored */
+            reactivated?: {
+                previous_name: string;
+                prompts_restored: number;
+            };
         };
         /** @description A project with its prompts in order */
         ProjectDetail: {
@@ -1537,6 +1547,11 @@ export interface components {
             status: "active" | "archived" | "deleted";
             created_at: string;
             updated_at: string;
+            /** @description Present only when the create reactivated a deleted project of the same name (compared case-insensitively), with its former name and the number of its prompts restored */
+            reactivated?: {
+                previous_name: string;
+                prompts_restored: number;
+            };
             prompts: components["schemas"]["Prompt"][];
         };
         /** @description A prompt of a project, in its current version */
