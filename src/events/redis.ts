@@ -5,7 +5,7 @@
 import { createRequire } from "node:module";
 import type { Redis } from "ioredis";
 
-/** ioredis loads only when REDIS_URL is set: a start without Redis does not pay its ~0.15 s of CPU. */
+/** ioredis loads only when REDIS_URL is set: a start without Redis does not load its ~55 modules. */
 const requireIoredis = () => createRequire(import.meta.url)("ioredis") as typeof import("ioredis");
 
 export interface RedisConnection {

@@ -75,7 +75,7 @@ export function isPostgresUrl(url: string | undefined): url is string {
   return url !== undefined && /^postgres(ql)?:\/\//i.test(url);
 }
 
-/** `pg` loads only when a PostgreSQL URL is opened: a SQLite start does not pay its ~0.15 s of CPU. */
+/** `pg` loads only when a PostgreSQL URL is opened: a SQLite start does not load its ~30 modules. */
 const requirePg = () => createRequire(import.meta.url)("pg") as typeof PgModule;
 
 export function openPostgresDatabase(options: PostgresOpenOptions): Kysely<Database> {
