@@ -2,62 +2,26 @@
 // (issue 16 item 4): a real `promptforge serve` on SQLite takes an event, is stopped and started
 // again on the same data directory, and a browser resuming with its last id from before the
 // restart gets the events published since, not nothing. Runs in the sqlite project only.
-import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { MCP_EVENT_PATH } from "../../src/mcp/activity-webhook.js";
 import { signRequest } from "../../src/security/internal-signing.js";
 import { TEST_DIALECT } from "../helpers/dialect.js";
+import { killAllServe, spawnServe } from "../helpers/serve-process.js";
 import { readFeed } from "../mcp/activity-server.js";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const SECRET = "feed-restart-test-secret-0123456789abcdef";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pf-feed-restart-"));
-const children: ChildProcess[] = [];
 
 async function serve(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/helpers/cli-entry.ts", "serve"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      HOST: "127.0.0.1",
-      PORT: "0",
-      MCP_PORT: "0",
-      LLM_PROVIDER: "local",
-      INTERNAL_WEBHOOK_SECRET: SECRET,
-      DATABASE_URL: "",
-      REDIS_URL: "",
-    },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  children.push(child);
-  let err = "";
-  child.stderr?.on("data", (d) => {
-    err += d;
-  });
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const match = /listening on (http:\/\/\S+)/.exec(err);
-      if (match) {
-        clearInterval(timer);
-        resolve(match[1] as string);
-      }
-    }, 20);
-    exited.then(() => {
-      clearInterval(timer);
-      reject(new Error(`serve exited early: ${err}`));
-    });
-  });
+  const p = await spawnServe(dataDir, { INTERNAL_WEBHOOK_SECRET: SECRET, DATABASE_URL: "", REDIS_URL: "" });
   return {
-    url,
+    url: p.url,
     stop: async () => {
-      child.kill("SIGTERM");
-      await exited;
+      p.child.kill("SIGTERM");
+      await p.exit;
     },
   };
 }
@@ -82,8 +46,8 @@ async function publish(base: string, callId: string): Promise<number> {
   return ((await res.json()) as { id: number }).id;
 }
 
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+afterAll(async () => {
+  await killAllServe();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
