@@ -5,8 +5,7 @@
 // host that does not resolve. Each ends in the documented typed error or recovery, within a bounded
 // time; through the app, the stored record ends in its final state.
 import { afterEach, describe, expect, it } from "vitest";
-import { AppError } from "../../src/core/errors.js";
-import { runPipeline, StageError } from "../../src/core/pipeline/run.js";
+import { runPipeline } from "../../src/core/pipeline/run.js";
 import type { ProviderSettings } from "../../src/providers/registry.js";
 import { startFakeAnthropic } from "../fakes/anthropic-server.js";
 import { type FakeReply, FakeScript, type FakeServer, type RecordedRequest } from "../fakes/fake-llm-core.js";
@@ -14,7 +13,7 @@ import { startFakeGemini } from "../fakes/gemini-server.js";
 import { startFakeOpenAI } from "../fakes/openai-server.js";
 import { OPTIMIZED_MARKER, stageOf, stageReply } from "../fakes/stage-replies.js";
 import { createTempApp } from "../helpers/temp-app.js";
-import { collect, KEYS, recordingRetry, registryFor, SAMPLE_PROMPT } from "../providers/harness.js";
+import { collect, KEYS, recordingRetry, registryFor, SAMPLE_PROMPT, stageFailure } from "../providers/harness.js";
 
 interface ProviderKind {
   name: "openai" | "anthropic" | "gemini";
@@ -66,16 +65,6 @@ async function faulty(kind: ProviderKind, stage: string, reply: FakeReply, times
 
 const ctx = () => ({ signal: new AbortController().signal });
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  const cause = error instanceof StageError ? error.cause : error;
-  expect(cause).toBeInstanceOf(AppError);
-  return cause as AppError;
-}
-
 const CUT_JSON = '{"task_type": "writing", "complexity": "mod';
 const CUT_STREAM = `${OPTIMIZED_MARKER} Write a blog post about remote work for {{company}}`;
 
@@ -99,7 +88,7 @@ describe.each(KINDS)("$name: provider faults", (kind) => {
   it("429 without Retry-After: backs off, then succeeds; three in a row end rate_limited", async () => {
     const fake = await faulty(kind, "analyze", { type: "error", status: 429 }, 4);
     const { engine, retry } = await engineOf(fake);
-    const error = await failure(engine.analyze(SAMPLE_PROMPT, ctx()));
+    const error = await stageFailure(engine.analyze(SAMPLE_PROMPT, ctx()));
     expect(error.code).toBe("rate_limited");
     expect(error.message).toContain(`${kind.label} rate limit reached (HTTP 429)`);
     expect(error.message).toContain("gave up after 3 attempts");
@@ -119,7 +108,7 @@ describe.each(KINDS)("$name: provider faults", (kind) => {
   it("HTTP 503 three times: provider_error unavailable after 3 attempts", async () => {
     const fake = await faulty(kind, "analyze", { type: "error", status: 503 }, 3);
     const { engine } = await engineOf(fake);
-    const error = await failure(engine.analyze(SAMPLE_PROMPT, ctx()));
+    const error = await stageFailure(engine.analyze(SAMPLE_PROMPT, ctx()));
     expect(error.code).toBe("provider_error");
     expect(error.details).toMatchObject({ kind: "unavailable", status: 503, provider: kind.name });
     expect(fake.requests).toHaveLength(3);
@@ -129,7 +118,7 @@ describe.each(KINDS)("$name: provider faults", (kind) => {
     const fake = await faulty(kind, "analyze", { type: "hang" }, 3);
     const started = performance.now();
     const { engine } = await engineOf(fake, { timeoutMs: 300 });
-    const error = await failure(engine.analyze(SAMPLE_PROMPT, ctx()));
+    const error = await stageFailure(engine.analyze(SAMPLE_PROMPT, ctx()));
     expect(error.code).toBe("timeout");
     expect(error.message).toContain("did not answer within 0.3 s (LLM_TIMEOUT_MS)");
     expect(performance.now() - started).toBeLessThan(5_000);
@@ -140,7 +129,7 @@ describe.each(KINDS)("$name: provider faults", (kind) => {
   it("connection reset mid-reply: retried as a broken connection, then a typed error", async () => {
     const fake = await faulty(kind, "analyze", { type: "cut", text: CUT_JSON, how: "reset" }, 3);
     const { engine, retry } = await engineOf(fake);
-    const error = await failure(engine.analyze(SAMPLE_PROMPT, ctx()));
+    const error = await stageFailure(engine.analyze(SAMPLE_PROMPT, ctx()));
     expect(error.code).toBe("provider_error");
     expect(error.details).toMatchObject({ kind: "connection", provider: kind.name });
     expect(error.message).toMatch(new RegExp(`${kind.label}'s reply broke off mid-response`));
@@ -173,7 +162,7 @@ describe.each(KINDS)("$name: provider faults", (kind) => {
   it("an empty completion: invalid output after one repair attempt", async () => {
     const fake = await faulty(kind, "analyze", { type: "text", text: "" }, 2);
     const { engine } = await engineOf(fake);
-    const error = await failure(engine.analyze(SAMPLE_PROMPT, ctx()));
+    const error = await stageFailure(engine.analyze(SAMPLE_PROMPT, ctx()));
     expect(error.details).toMatchObject({ kind: "invalid_output" });
     expect(error.message).toContain("not valid JSON for the analyze stage, even after a repair attempt");
     expect(fake.requests).toHaveLength(2);
@@ -182,7 +171,7 @@ describe.each(KINDS)("$name: provider faults", (kind) => {
   it("malformed JSON twice: invalid output naming the parse problem", async () => {
     const fake = await faulty(kind, "analyze", { type: "text", text: '{"task_type": "writing", ' }, 2);
     const { engine } = await engineOf(fake);
-    const error = await failure(engine.analyze(SAMPLE_PROMPT, ctx()));
+    const error = await stageFailure(engine.analyze(SAMPLE_PROMPT, ctx()));
     expect(error.details).toMatchObject({ kind: "invalid_output" });
     expect(error.message).toContain("the JSON did not parse");
     expect(fake.requests).toHaveLength(2);
@@ -191,7 +180,7 @@ describe.each(KINDS)("$name: provider faults", (kind) => {
   it("a reply in the wrong schema twice: invalid output naming the field", async () => {
     const fake = await faulty(kind, "analyze", { type: "json", value: { hello: "world" } }, 2);
     const { engine } = await engineOf(fake);
-    const error = await failure(engine.analyze(SAMPLE_PROMPT, ctx()));
+    const error = await stageFailure(engine.analyze(SAMPLE_PROMPT, ctx()));
     expect(error.details).toMatchObject({ kind: "invalid_output" });
     expect(error.message).toContain("did not match the schema (task_type");
     expect(fake.requests).toHaveLength(2);
@@ -201,7 +190,7 @@ describe.each(KINDS)("$name: provider faults", (kind) => {
     const retry = recordingRetry();
     const settings = kind.settings("http://promptforge-fault-test.invalid");
     const engine = await registryFor(settings, { retry }).resolve({ provider: kind.name });
-    const error = await failure(engine.analyze(SAMPLE_PROMPT, ctx()));
+    const error = await stageFailure(engine.analyze(SAMPLE_PROMPT, ctx()));
     expect(error.details).toMatchObject({ kind: "connection" });
     expect(error.message).toContain("host not found");
     expect(error.message).not.toContain("gave up after");

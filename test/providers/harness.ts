@@ -1,6 +1,9 @@
 // Shared set-up of the provider tests: registries wired to fake servers, a retry policy that records
 // its waits instead of sleeping, and an event collector for pipeline runs.
+import { expect } from "vitest";
+import { AppError } from "../../src/core/errors.js";
 import type { PipelineEvent } from "../../src/core/pipeline/events.js";
+import { StageError } from "../../src/core/pipeline/run.js";
 import {
   createProviderRegistry,
   type ProviderRegistryOptions,
@@ -53,3 +56,14 @@ export function collect() {
 
 export const SAMPLE_PROMPT =
   'Write a blog post about remote work for {{company}}. Use exactly 3 bullet points and end with "Stay curious."';
+
+/** The AppError a stage failed with (unwrapped from the StageError the pipeline throws). */
+export async function stageFailure(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  const cause = error instanceof StageError ? error.cause : error;
+  expect(cause).toBeInstanceOf(AppError);
+  return cause as AppError;
+}

@@ -2,12 +2,12 @@
 // fake servers: retries honour Retry-After, fail fast past 90 s, and every error is typed and safe.
 import { afterEach, describe, expect, it } from "vitest";
 import { AppError } from "../../src/core/errors.js";
-import { runPipeline, StageError } from "../../src/core/pipeline/run.js";
+import { runPipeline } from "../../src/core/pipeline/run.js";
 import { startFakeAnthropic } from "../fakes/anthropic-server.js";
 import { startFakeGemini } from "../fakes/gemini-server.js";
 import { startFakeOpenAI } from "../fakes/openai-server.js";
 import { analysisValue } from "../fakes/stage-replies.js";
-import { KEYS, recordingRetry, registryFor, SAMPLE_PROMPT } from "./harness.js";
+import { KEYS, recordingRetry, registryFor, SAMPLE_PROMPT, stageFailure } from "./harness.js";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -20,17 +20,6 @@ async function openai(options: Parameters<typeof startFakeOpenAI>[0] = { apiKey:
 }
 
 const ctx = () => ({ signal: new AbortController().signal });
-
-/** The AppError a stage failed with. */
-async function stageFailure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  const cause = error instanceof StageError ? error.cause : error;
-  expect(cause).toBeInstanceOf(AppError);
-  return cause as AppError;
-}
 
 describe("retries", () => {
   it("waits the Retry-After of a 429, then succeeds", async () => {
