@@ -6,11 +6,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
-import { run } from "../../src/cli/main.js";
 import { loadConfig } from "../../src/config.js";
+import { cliInProcess as cli } from "../helpers/cli-in-process.js";
 
 const RECORDS = 3_000;
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -22,26 +21,6 @@ function tempDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pf-backup-"));
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-async function cli(args: string[], env: Record<string, string>) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let err = "";
-  stdout.resume();
-  stderr.on("data", (d) => {
-    err += d;
-  });
-  const code = await run(
-    ["node", "promptforge", ...args],
-    { stdout, stderr, stdin: new PassThrough() },
-    {
-      LOG_LEVEL: "silent",
-      LLM_PROVIDER: "local",
-      ...env,
-    },
-  );
-  return { code, err };
 }
 
 const envOf = (dataDir: string) => ({ DATA_DIR: dataDir, LOG_LEVEL: "silent", LLM_PROVIDER: "local" });

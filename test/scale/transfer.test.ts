@@ -5,11 +5,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
-import { run } from "../../src/cli/main.js";
 import { loadConfig } from "../../src/config.js";
+import { cliInProcess as cli } from "../helpers/cli-in-process.js";
 import { freshPostgresDatabase, TEST_DIALECT } from "../helpers/dialect.js";
 
 const KEY_A = "a1".repeat(32);
@@ -23,29 +22,6 @@ function tempDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pf-transfer-"));
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-async function cli(args: string[], env: Record<string, string>) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => {
-    out += d;
-  });
-  stderr.on("data", (d) => {
-    err += d;
-  });
-  const code = await run(
-    ["node", "promptforge", ...args],
-    { stdout, stderr, stdin: new PassThrough() },
-    {
-      LOG_LEVEL: "silent",
-      LLM_PROVIDER: "local",
-      ...env,
-    },
-  );
-  return { code, out, err };
 }
 
 async function populate(env: Record<string, string>) {
