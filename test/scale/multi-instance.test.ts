@@ -3,21 +3,20 @@
 // both; a SIGKILLed instance's running record is marked interrupted by the survivor only once the
 // dead one's lease has expired; Redis stopping gives clear 503s and the instances recover when it
 // returns, losing and duplicating nothing. Runs in the postgres test project.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MCP_EVENT_PATH } from "../../src/mcp/activity-webhook.js";
 import { signRequest } from "../../src/security/internal-signing.js";
 import { freshPostgresDatabase, SHARED_SECRETS, TEST_DIALECT } from "../helpers/dialect.js";
+import { spawnServe } from "../helpers/serve-process.js";
 import { type RedisService, redisService, requireService } from "../helpers/services.js";
 import { readFeed } from "../mcp/activity-server.js";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const HEARTBEAT_MS = 200;
 const TTL_MS = 1500;
 
@@ -38,43 +37,15 @@ const dirs: string[] = [];
 async function serve(env: Record<string, string>): Promise<Instance> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pf-scale-"));
   dirs.push(dataDir);
-  const child = spawn(process.execPath, ["--import", "tsx", "test/helpers/cli-entry.ts", "serve"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...SHARED_SECRETS,
-      DATA_DIR: dataDir,
-      HOST: "127.0.0.1",
-      PORT: "0",
-      MCP_PORT: "0",
-      LLM_PROVIDER: "local",
-      LOG_LEVEL: "info",
-      INSTANCE_HEARTBEAT_MS: String(HEARTBEAT_MS),
-      INSTANCE_TTL_MS: String(TTL_MS),
-      ...env,
-    },
-    stdio: ["ignore", "ignore", "pipe"],
+  const p = await spawnServe(dataDir, {
+    ...SHARED_SECRETS,
+    LOG_LEVEL: "info",
+    INSTANCE_HEARTBEAT_MS: String(HEARTBEAT_MS),
+    INSTANCE_TTL_MS: String(TTL_MS),
+    ...env,
   });
-  children.push(child);
-  let err = "";
-  child.stderr?.on("data", (d) => {
-    err += d;
-  });
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const match = /listening on (http:\/\/\S+)/.exec(err);
-      if (match) {
-        clearInterval(timer);
-        resolve(match[1] as string);
-      }
-    }, 20);
-    exited.then(() => {
-      clearInterval(timer);
-      reject(new Error(`serve exited early: ${err}`));
-    });
-  });
-  return { child, url, stderr: () => err, exited };
+  children.push(p.child);
+  return { child: p.child, url: p.url, stderr: p.stderr, exited: p.exit };
 }
 
 async function json(base: string, method: string, pathname: string, body?: unknown) {
