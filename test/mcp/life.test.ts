@@ -100,27 +100,34 @@ describe("a call the client cancels (notifications/cancelled)", () => {
   }, 40_000);
 });
 
+/** `promptforge mcp` over stdio in `dir` (its data directory and HOME), each stage 20 s slow. */
+function slowStdioMcp(dir: string, env: Record<string, string>): StdioClientTransport {
+  return new StdioClientTransport({
+    command: process.execPath,
+    args: ["--import", "tsx", entry, "mcp"],
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: dir,
+      DATA_DIR: dir,
+      LLM_PROVIDER: "local",
+      LOG_LEVEL: "warn",
+      PF_TEST_ENGINE_DELAY_MS: "20000",
+      ...env,
+    },
+    stderr: "pipe",
+  });
+}
+
 describe("a call cancelled over stdio", () => {
   it("is closed on the activity feed (through the webhook) and the server keeps answering", async () => {
     const secret = "ab".repeat(32);
     const activity = await startActivityServer({ secret });
     const data = tempDir("pf-life-cancel-stdio-");
     try {
-      const transport = new StdioClientTransport({
-        command: process.execPath,
-        args: ["--import", "tsx", entry, "mcp"],
-        cwd: data.dir,
-        env: {
-          PATH: process.env.PATH ?? "",
-          HOME: data.dir,
-          DATA_DIR: data.dir,
-          PORT: String(activity.port),
-          INTERNAL_WEBHOOK_SECRET: secret,
-          LLM_PROVIDER: "local",
-          LOG_LEVEL: "warn",
-          PF_TEST_ENGINE_DELAY_MS: "20000",
-        },
-        stderr: "pipe",
+      const transport = slowStdioMcp(data.dir, {
+        PORT: String(activity.port),
+        INTERNAL_WEBHOOK_SECRET: secret,
       });
       const client = new Client({ name: "cancelling-stdio-ide", version: "1.0.0" });
       await client.connect(transport);
@@ -217,21 +224,7 @@ describe("SIGTERM with a call in flight", () => {
   it("over stdio: the same", async () => {
     const data = tempDir("pf-life-sigterm-stdio-");
     try {
-      const transport = new StdioClientTransport({
-        command: process.execPath,
-        args: ["--import", "tsx", entry, "mcp"],
-        cwd: data.dir,
-        env: {
-          PATH: process.env.PATH ?? "",
-          HOME: data.dir,
-          DATA_DIR: data.dir,
-          PORT: "9",
-          LLM_PROVIDER: "local",
-          LOG_LEVEL: "warn",
-          PF_TEST_ENGINE_DELAY_MS: "20000",
-        },
-        stderr: "pipe",
-      });
+      const transport = slowStdioMcp(data.dir, { PORT: "9" });
       const client = new Client({ name: "sigterm-stdio-ide", version: "1.0.0" });
       await client.connect(transport);
       const started = Date.now();
