@@ -3,6 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { AppError } from "../core/errors.js";
 import type { PipelineEvent } from "../core/pipeline/events.js";
+import { redactSecrets } from "../providers/provider-errors.js";
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -122,4 +123,24 @@ export function describeError(error: unknown): string {
   if (error instanceof UsageError || error instanceof AppError) return error.message;
   if (error instanceof Error && error.name === "ConfigError") return error.message;
   return "unexpected internal error (run with LOG_LEVEL=debug for details)";
+}
+
+const SECRET_ENV = /(KEY|TOKEN|SECRET|PASSWORD|URL)$/;
+
+/**
+ * The cause behind "unexpected internal error", for LOG_LEVEL=debug: the error chain with its
+ * stack, with the values of secret-bearing variables and URL credentials removed.
+ */
+export function describeCause(error: unknown, env: NodeJS.ProcessEnv = process.env): string {
+  const secrets = Object.entries(env)
+    .filter(([name, value]) => SECRET_ENV.test(name) && typeof value === "string" && value.length >= 8)
+    .map(([, value]) => value as string);
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    parts.push(current instanceof Error ? (current.stack ?? `${current.name}: ${current.message}`) : String(current));
+    current = current instanceof Error ? current.cause : undefined;
+    if (current !== undefined) parts.push("caused by:");
+  }
+  return redactSecrets(parts.join("\n"), secrets).replace(/(\/\/[^/\s:@]+):[^@\s/]+@/g, "$1:[redacted]@");
 }

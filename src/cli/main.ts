@@ -17,7 +17,7 @@ import { registerStrategies } from "./commands/strategies.js";
 import { registerTest } from "./commands/test.js";
 import { registerTransfer } from "./commands/transfer.js";
 import { registerVerify } from "./commands/verify.js";
-import { describeError, type Io, processIo } from "./io.js";
+import { describeCause, describeError, type Io, processIo } from "./io.js";
 
 export interface CliContext {
   io: Io;
@@ -85,6 +85,8 @@ export async function run(argv: string[], io: Io = processIo, env = process.env)
       exitCode = error.exitCode === 0 ? 0 : 2;
     } else {
       io.stderr.write(`promptforge: error: ${describeError(error)}\n`);
+      // The promise made by "run with LOG_LEVEL=debug for details": the cause, for whoever asked.
+      if (/^(debug|trace)$/i.test(env.LOG_LEVEL ?? "")) io.stderr.write(`${describeCause(error, env)}\n`);
       exitCode = 2;
     }
   } finally {
