@@ -20,9 +20,11 @@ export interface Dialect {
   /** The full-text schema of migration 001 (frozen: change it through a new migration). */
   createSearchSchema(db: Kysely<unknown>): Promise<void>;
   /**
-   * Runs `fn` while no other process can migrate the same database. SQLite: one file, one
-   * writer, and the migrator's own transaction is enough. PostgreSQL: a session advisory lock on
-   * one pooled connection, so instances starting together migrate one after the other.
+   * Runs `fn` while no other process can migrate the same database. SQLite: Kysely runs its
+   * migrations outside a transaction there, so the whole run is wrapped in `BEGIN IMMEDIATE` (the
+   * write lock, taken before the migrator reads which migrations are done; a second process
+   * waits for it). PostgreSQL: a session advisory lock on one pooled connection, so instances
+   * starting together migrate one after the other.
    */
   withMigrationLock<T>(db: Kysely<Database>, fn: (db: Kysely<Database>) => Promise<T>): Promise<T>;
 }
@@ -32,8 +34,34 @@ export const sqliteDialect: Dialect = {
   search: sqliteSearch,
   seqColumn: (c) => c.primaryKey(),
   createSearchSchema: createSqliteSearchSchema,
-  withMigrationLock: (db, fn) => fn(db),
+  async withMigrationLock(db, fn) {
+    await beginImmediate(db);
+    try {
+      const result = await fn(db);
+      await sql`COMMIT`.execute(db);
+      return result;
+    } catch (error) {
+      await sql`ROLLBACK`.execute(db).catch(() => undefined);
+      throw error;
+    }
+  },
 };
+
+/** How long a starting process waits for another one's migration (busy_timeout covers 5 s of it). */
+const SQLITE_MIGRATION_WAIT_MS = 60_000;
+
+async function beginImmediate(db: Kysely<Database>): Promise<void> {
+  const deadline = Date.now() + SQLITE_MIGRATION_WAIT_MS;
+  for (;;) {
+    try {
+      await sql`BEGIN IMMEDIATE`.execute(db);
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? "";
+      if (!code.startsWith("SQLITE_BUSY") || Date.now() > deadline) throw error;
+    }
+  }
+}
 
 /** Arbitrary but fixed key of the migration advisory lock ("PFmigr" in ASCII). */
 const MIGRATION_LOCK_KEY = 0x50466d696772;
