@@ -8,6 +8,7 @@ import type { Config } from "./config.js";
 import { STRATEGY_CATALOGUE } from "./core/strategies/catalogue.js";
 import { createRedisConnection, type RedisConnection } from "./events/redis.js";
 import { createCancelChannel } from "./events/redis-cancel.js";
+import { createRunEventStore } from "./events/run-events.js";
 import { createProviderRegistry, type ProviderRegistry } from "./providers/registry.js";
 import type { FieldCipher } from "./security/crypto.js";
 import { assertDataDirUsable, explainDatabaseOpenFailure } from "./security/data-dir.js";
@@ -174,6 +175,12 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     ? createRedisReplayCache(redis.client)
     : createReplayCache();
   const cancels = redis ? createCancelChannel(redis, (id) => runs.abort(id)) : null;
+  // Every run's SSE events under its id, for GET /api/optimize/{id}/events (any instance with Redis).
+  const runEvents = createRunEventStore({
+    redis,
+    ttlMs: config.runEventsTtlMs,
+    onError: (error) => logger.error({ err: error }, "run events: Redis (REDIS_URL) write or read failed"),
+  });
 
   return {
     config,
@@ -214,6 +221,8 @@ export async function createApp(config: Config, options: AppOptions = {}) {
     rateLimitStore,
     /** The Redis connection (REDIS_URL) shared by the stores and buses of this instance, or null. */
     redis,
+    /** The retained SSE events of runs (resume after a dropped stream), shared through Redis when configured. */
+    runEvents,
     /** The replay cache of signed internal requests (`/internal/*`): shared through Redis when configured. */
     replayCache,
     /** Liveness of the database (one indexed read) and, when configured, of Redis (one PING). */
@@ -239,6 +248,7 @@ export async function createApp(config: Config, options: AppOptions = {}) {
       runWatch.stop();
       await lease.stop();
       await cancels?.close();
+      await runEvents.close();
       await redis?.close();
       await store.close();
       logger.flush?.();

@@ -46,6 +46,10 @@ const EnvSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   INSTANCE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   INSTANCE_TTL_MS: z.coerce.number().int().min(300).max(3_600_000).default(30_000),
+  // Run events (resume with GET /api/optimize/{id}/events): how long a run whose clients all left
+  // keeps going, and how long its events are kept after it ends.
+  RUN_RESUME_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  RUN_EVENTS_TTL_MS: z.coerce.number().int().min(0).max(604_800_000).default(3_600_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
@@ -117,6 +121,10 @@ export interface Config {
   instanceHeartbeatMs: number;
   /** How long a lease lasts: runs of an instance silent for longer are recovered. */
   instanceTtlMs: number;
+  /** A run whose stream client left is cancelled once no client has followed it for this long (0 = at once). */
+  runResumeGraceMs: number;
+  /** How long a run's events stay replayable after it ends. */
+  runEventsTtlMs: number;
   logLevel: Env["LOG_LEVEL"];
   bodyLimitBytes: number;
   batchConcurrency: number;
@@ -220,6 +228,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
     instanceHeartbeatMs: e.INSTANCE_HEARTBEAT_MS,
     instanceTtlMs: e.INSTANCE_TTL_MS,
+    runResumeGraceMs: e.RUN_RESUME_GRACE_MS,
+    runEventsTtlMs: e.RUN_EVENTS_TTL_MS,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     batchConcurrency: e.BATCH_CONCURRENCY,

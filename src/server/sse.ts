@@ -69,11 +69,17 @@ export class SseStream {
     return this.closedPromise;
   }
 
-  send(event: string, data: unknown): void {
-    if (this.isClosed) return;
+  /**
+   * Sends a named event and returns its `id:` — the next of this stream's sequence, or `id` when
+   * given (a resumed run's stream repeats the ids of the run's own stream); 0 once closed.
+   */
+  send(event: string, data: unknown, id?: number): number {
+    if (this.isClosed) return 0;
+    const eventId = id ?? this.nextId++;
     // JSON.stringify never emits a raw newline, so one `data:` line always holds the whole payload.
     const json = JSON.stringify(data ?? null);
-    this.write(`id: ${this.nextId++}\nevent: ${event}\ndata: ${json}\n\n`);
+    this.write(`id: ${eventId}\nevent: ${event}\ndata: ${json}\n\n`);
+    return eventId;
   }
 
   close(): void {

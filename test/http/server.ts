@@ -57,6 +57,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     // itself is tested in test/security with its defaults and a fake clock.
     RATE_LIMIT_RPM: "1000000",
     RATE_LIMIT_OPTIMIZE_RPM: "1000000",
+    // A client that disconnects cancels its run at once unless a test asks for a resume grace.
+    RUN_RESUME_GRACE_MS: "0",
     ...options.env,
   });
   const app = await createApp(config, { logDestination: 2 });

@@ -1,4 +1,4 @@
-// The optimize family: run (SSE), get, retry (SSE), cancel, batch (JSON or SSE), duplicate check.
+// The optimize family: run (SSE), get, follow a run's events (SSE, resumable), retry (SSE), cancel, batch (JSON or SSE), duplicate check.
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import { recordTag } from "../../store/versions.js";
@@ -8,7 +8,7 @@ import { apiKeyFrom, withEngineChoice } from "../engine-choice.js";
 import type { HttpDeps } from "../http-deps.js";
 import { errorResponses, IdParams, jsonResponse, sseResponse } from "../openapi.js";
 import { defineRoute } from "../route.js";
-import { streamBatch, streamOptimization, wantsEventStream } from "../run-stream.js";
+import { followRun, parseRunEventId, streamBatch, streamOptimization, wantsEventStream } from "../run-stream.js";
 import { OptimizationRecord } from "../schemas.js";
 
 const BatchItemSchema = z
@@ -27,6 +27,13 @@ const BatchSummarySchema = z
     results: z.array(BatchItemSchema),
   })
   .meta({ id: "BatchSummary" });
+const FollowQuerySchema = z.object({
+  last_event_id: z
+    .string()
+    .max(40)
+    .optional()
+    .meta({ description: "Resume after this event id, for clients that cannot send the Last-Event-ID header" }),
+});
 const DuplicateSchema = z.object({ exists: z.boolean(), id: z.string().optional() }).meta({ id: "DuplicateCheck" });
 
 export function registerOptimizeRoutes(http: OpenAPIHono, deps: HttpDeps): void {
@@ -131,6 +138,30 @@ export function registerOptimizeRoutes(http: OpenAPIHono, deps: HttpDeps): void 
       streamOptimization(c, deps, (hooks) =>
         app.retry(params.id, withEngineChoice(c, body), { ...hooks, apiKey: apiKeyFrom(c) }),
       ),
+  );
+
+  defineRoute(
+    http,
+    {
+      method: "get",
+      path: "/api/optimize/{id}/events",
+      operationId: "followOptimization",
+      tags: ["optimize"],
+      summary: "Follow a run's events (Server-Sent Events; resume with Last-Event-ID)",
+      description:
+        "Replays the run's retained events after `Last-Event-ID` (the header, or `last_event_id` for clients " +
+        "that cannot send headers; the header wins), with the same `id:` values the run's own stream sent, then " +
+        "follows it live until its `complete` or `error` event and ends. Works on any instance (with Redis). " +
+        "Events are kept for `RUN_EVENTS_TTL_MS` (1 h) after a run ends; a run that ended and whose events are " +
+        "gone gets one terminal event built from its record (`complete` with the record, or `error`). " +
+        "While anyone follows a run it is not cancelled for its own client having left. A Last-Event-ID that " +
+        "is not a whole number is refused with 400 `invalid_last_event_id`.",
+      params: IdParams,
+      query: FollowQuerySchema,
+      responses: { ...sseResponse("The run's events"), ...errorResponses(400, 404) },
+    },
+    (c, { params, query }) =>
+      followRun(c, deps, params.id, parseRunEventId(c.req.header("last-event-id") ?? query.last_event_id)),
   );
 
   defineRoute(

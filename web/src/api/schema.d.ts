@@ -143,6 +143,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/optimize/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a run's events (Server-Sent Events; resume with Last-Event-ID)
+         * @description Replays the run's retained events after `Last-Event-ID` (the header, or `last_event_id` for clients that cannot send headers; the header wins), with the same `id:` values the run's own stream sent, then follows it live until its `complete` or `error` event and ends. Works on any instance (with Redis). Events are kept for `RUN_EVENTS_TTL_MS` (1 h) after a run ends; a run that ended and whose events are gone gets one terminal event built from its record (`complete` with the record, or `error`). While anyone follows a run it is not cancelled for its own client having left. A Last-Event-ID that is not a whole number is refused with 400 `invalid_last_event_id`.
+         */
+        get: operations["followOptimization"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/optimize/{id}/cancel": {
         parameters: {
             query?: never;
@@ -2796,6 +2816,97 @@ export interface operations {
                 };
             };
             /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client, or more than `RATE_LIMIT_OPTIMIZE_RPM` runs a minute of the optimize family; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds until a request will be accepted again */
+                    "Retry-After"?: number;
+                    /** @description Requests allowed per minute */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window frees a slot */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    followOptimization: {
+        parameters: {
+            query?: {
+                /** @description Resume after this event id, for clients that cannot send the Last-Event-ID header */
+                last_event_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run's events */
+            200: {
+                headers: {
+                    /** @description Id of the record being produced */
+                    "X-Optimization-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description A path segment is ambiguous once decoded, such as an encoded `/` or `..` (`invalid_path`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid credentials (`unauthorized`): send `Authorization: Bearer <AUTH_TOKEN>` or the session cookie from `POST /api/auth/session`. Only when the server has `AUTH_TOKEN` set. */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="promptforge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The `Host` header is neither a loopback name nor in `ALLOWED_HOSTS` (`invalid_host`; DNS-rebinding guard, only when the server is bound to a loopback address) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (`not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The path, query, headers or body failed validation, or the body has a field the operation does not define (`validation_error`; `details.in` and `details.issues` say which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`): more than `RATE_LIMIT_RPM` requests a minute from this client; retry after `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds until a request will be accepted again */
