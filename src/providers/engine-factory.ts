@@ -1,7 +1,7 @@
 // Builds the ModelClient and engine of one provider from settings plus per-request overrides.
 // Throws actionable validation errors when a provider is chosen but not usable.
 import { createHash } from "node:crypto";
-import type { LanguageModel } from "ai";
+import type { LanguageModelV3 } from "@ai-sdk/provider";
 import { AppError } from "../core/errors.js";
 import type { PipelineEngine } from "../core/pipeline/engine.js";
 import { createAiSdkClient } from "./ai-sdk-client.js";
@@ -88,13 +88,13 @@ export interface ClientFactoryOptions {
  * registry keeps one cache so a model is built once per provider, model, base URL and key.
  */
 export interface ModelCache {
-  get(settings: ModelSettings): Promise<LanguageModel>;
+  get(settings: ModelSettings): Promise<LanguageModelV3>;
   readonly size: number;
 }
 
 export function createModelCache(options: { maxEntries?: number } = {}): ModelCache {
   const maxEntries = options.maxEntries ?? 32;
-  const models = new Map<string, Promise<LanguageModel>>();
+  const models = new Map<string, Promise<LanguageModelV3>>();
   return {
     get(settings) {
       // Keys sent per request (X-LLM-API-Key) are many; only their digest is part of the cache key.

@@ -1,7 +1,7 @@
 // AI SDK language models for the HTTP providers, with configurable base URLs. Base URLs are normalised
 // to the form each SDK expects (Anthropic's convention omits /v1; a bare host gets the default path).
 // The SDK packages are imported on first use: a server on the local engine never pays their load time.
-import type { LanguageModel } from "ai";
+import type { LanguageModelV3 } from "@ai-sdk/provider";
 import type { LlmProviderName } from "./catalogue.js";
 
 export type HttpProviderName = Exclude<LlmProviderName, "claude-cli">;
@@ -41,7 +41,7 @@ export interface ModelSettings {
   fetch?: typeof fetch;
 }
 
-export async function createLanguageModel(s: ModelSettings): Promise<LanguageModel> {
+export async function createLanguageModel(s: ModelSettings): Promise<LanguageModelV3> {
   switch (s.provider) {
     case "anthropic": {
       const { createAnthropic } = await import("@ai-sdk/anthropic");
