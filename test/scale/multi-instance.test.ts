@@ -15,6 +15,7 @@ import { signRequest } from "../../src/security/internal-signing.js";
 import { freshPostgresDatabase, SHARED_SECRETS, TEST_DIALECT } from "../helpers/dialect.js";
 import { spawnServe } from "../helpers/serve-process.js";
 import { type RedisService, redisService, requireService } from "../helpers/services.js";
+import { collectSse, readSse, type SseFrame } from "../helpers/sse.js";
 import { readFeed } from "../mcp/activity-server.js";
 
 const HEARTBEAT_MS = 200;
@@ -288,6 +289,52 @@ describe.skipIf(!ready)("two instances on one PostgreSQL and one Redis", () => {
     const body = await stream;
     expect(Date.now() - sent).toBeLessThan(4000);
     expect(body).not.toMatch(/event: complete/);
+    expect((await json(a.url, "GET", `/api/optimize/${id}`)).body.status).toBe("cancelled");
+  }, 60_000);
+
+  it("follows a run on A from B: events read from B, a reconnect to B with Last-Event-ID gets the rest", async () => {
+    const dropped = new AbortController();
+    const res = await fetch(`${a.url}/api/optimize`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+      body: JSON.stringify({ prompt: "Outline the lighthouse keepers' winter rota for the island council" }),
+      signal: dropped.signal,
+    });
+    expect(res.status).toBe(200);
+    const id = res.headers.get("x-optimization-id") as string;
+    const seen: SseFrame[] = [];
+    // The first event from A's own stream, then that connection drops (the run goes on: resume grace).
+    const fromA = readSse(res);
+    for await (const item of fromA) {
+      if (item.kind === "event") seen.push(item.frame);
+      if (seen.length === 1) break;
+    }
+    dropped.abort();
+    // The client comes back through the load balancer to B: it reads what A publishes next…
+    const firstB = new AbortController();
+    const onB = await fetch(`${b.url}/api/optimize/${id}/events`, {
+      headers: { Accept: "text/event-stream", "Last-Event-ID": String(seen.at(-1)?.id) },
+      signal: firstB.signal,
+    });
+    expect(onB.status).toBe(200);
+    for await (const item of readSse(onB)) {
+      if (item.kind === "event") seen.push(item.frame);
+      if (seen.length >= 2) break;
+    }
+    firstB.abort();
+    // …drops again, reconnects to B with Last-Event-ID and gets the rest; a cancel (also via B) ends the run.
+    const again = await fetch(`${b.url}/api/optimize/${id}/events`, {
+      headers: { Accept: "text/event-stream", "Last-Event-ID": String(seen.at(-1)?.id) },
+    });
+    const rest = collectSse(again);
+    expect((await json(b.url, "POST", `/api/optimize/${id}/cancel`)).status).toBe(200);
+    seen.push(...(await rest).events);
+    expect(seen.map((f) => Number(f.id))).toEqual(seen.map((_, i) => i + 1));
+    expect(seen.at(-1)).toMatchObject({ event: "error", data: { code: "cancelled" } });
+    expect(seen.filter((f) => f.event === "stage").length).toBeGreaterThan(1);
+    // What B replays from the start (Redis) is exactly the union, the ids A's stream used.
+    const replay = await collectSse(await fetch(`${b.url}/api/optimize/${id}/events`));
+    expect(replay.events).toEqual(seen);
     expect((await json(a.url, "GET", `/api/optimize/${id}`)).body.status).toBe("cancelled");
   }, 60_000);
 
