@@ -7,7 +7,7 @@ import { type ColumnDefinitionBuilder, Kysely, PostgresDialect, sql } from "kyse
 import type PgModule from "pg";
 import { type Database, openSqliteDatabase, type SqliteOpenOptions } from "./database.js";
 import type { SearchIndex } from "./search.js";
-import { createPostgresSearchSchema, postgresSearch } from "./search-postgres.js";
+import { createPostgresSearchSchema, createPostgresSearchTable, postgresSearch } from "./search-postgres.js";
 import { createSqliteSearchSchema, sqliteSearch } from "./search-sqlite.js";
 
 export type DialectName = "sqlite" | "postgres";
@@ -19,6 +19,8 @@ export interface Dialect {
   seqColumn(column: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
   /** The full-text schema of migration 001 (frozen: change it through a new migration). */
   createSearchSchema(db: Kysely<unknown>): Promise<void>;
+  /** The search part of migration 006 (PostgreSQL: the narrow match table; SQLite: nothing). */
+  createSearchTable(db: Kysely<unknown>): Promise<void>;
   /**
    * Runs `fn` while no other process can migrate the same database. SQLite: Kysely runs its
    * migrations outside a transaction there, so the whole run is wrapped in `BEGIN IMMEDIATE` (the
@@ -34,6 +36,8 @@ export const sqliteDialect: Dialect = {
   search: sqliteSearch,
   seqColumn: (c) => c.primaryKey(),
   createSearchSchema: createSqliteSearchSchema,
+  // FTS5 already keeps its own compact index (migration 001).
+  async createSearchTable() {},
   async withMigrationLock(db, fn) {
     await beginImmediate(db);
     try {
@@ -71,6 +75,7 @@ export const postgresDialect: Dialect = {
   search: postgresSearch,
   seqColumn: (c) => c.primaryKey().generatedByDefaultAsIdentity(),
   createSearchSchema: createPostgresSearchSchema,
+  createSearchTable: createPostgresSearchTable,
   async withMigrationLock(db, fn) {
     return db.connection().execute(async (conn) => {
       await sql`SELECT pg_advisory_lock(${sql.lit(MIGRATION_LOCK_KEY)})`.execute(conn);

@@ -180,6 +180,19 @@ function migration005(): Migration {
   };
 }
 
+/**
+ * History search on PostgreSQL matches through a narrow table of stripped vectors, so a search's
+ * heap visits (one per match, for the exact count) read small rows; see search-postgres.ts.
+ * Nothing changes on SQLite.
+ */
+function migration006(dialect: StoreDialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await dialectOf(dialect).createSearchTable(db);
+    },
+  };
+}
+
 export function migrationProvider(dialect: StoreDialect): MigrationProvider {
   return {
     async getMigrations() {
@@ -189,6 +202,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
         "003_workspace_hub": workspaceHubMigration(),
         "004_prompt_tests": promptTestsMigration(),
         "005_run_owners": migration005(),
+        "006_search_table": migration006(dialect),
       };
     },
   };

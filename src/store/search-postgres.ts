@@ -1,18 +1,21 @@
 // PostgreSQL full-text search for optimization history: the only module with PostgreSQL-only SQL.
 // The text lives once, in `optimization`; a STORED generated `search_vector` column turns it into
-// a tsvector (title weight A, tags + project name B, raw + optimized prompt D) with a GIN index.
-// The project name comes from another table, so the index keeps a copy of it in
-// `search_labels` (the only upkeep: index/indexProject refresh that copy; everything else follows
-// from the row itself). Filters are plain column conditions, so every plan is exact.
+// a tsvector (title weight A, tags + project name B, raw + optimized prompt D). The project name
+// comes from another table, so the row keeps a copy of it in `search_labels`.
+//
+// Matching reads a narrow table, `optimization_search (seq, search_vector)` (migration 006), whose
+// vector is the row's vector without positions and weights (`strip`, ~300 bytes where the row is
+// ~1.7 KB): GIN has no index-only scan, so a search pays one heap visit per match for its exact
+// count, and on narrow rows those visits touch ~10× fewer pages (all matches of a common word sit
+// in ~4 000 pages instead of ~37 000, and the table stays in shared_buffers). Ranking (ts_rank,
+// which needs the weights) reads the full vector of the PG_RANK_WINDOW rows it orders, by primary
+// key. The narrow table is kept by the same write paths as SQLite's FTS index (index, indexProject,
+// rebuild); a row's entry goes with the row (ON DELETE CASCADE).
 //
 // Matching follows the SQLite index: every word must appear (websearch_to_tsquery over the plain
 // words, so no operator reaches the parser) and the last word typed also matches as a prefix
 // from two characters. Relevance is ts_rank with the same column emphasis as SQLite's bm25.
-//
-// Cost: the heap visit of every GIN match is what a search pays (GIN has no index-only count), so
-// a text search visits them once: one query counts the matches (`count(*) OVER ()`), keeps the
-// newest PG_RANK_WINDOW of them and ranks only those, and the page is then read by `seq` from that
-// ranked list (rankedMatches hands it over as a parameter array, not as a second scan).
+// Filters are plain column conditions on `optimization`, so every plan is exact.
 import { type Expression, type Kysely, type SqlBool, sql } from "kysely";
 import type { Database } from "./database.js";
 import { normalizeTag } from "./optimization-rows.js";
@@ -27,6 +30,7 @@ import {
 
 type PostgresSearchColumns = {
   optimization: Database["optimization"] & { search_labels: string; search_vector: string };
+  optimization_search: { seq: number; search_vector: string };
 };
 
 /** DDL of migration 001 for PostgreSQL. Frozen: change the index through a new migration. */
@@ -38,6 +42,24 @@ export async function createPostgresSearchSchema(db: Kysely<unknown>): Promise<v
     || setweight(to_tsvector('simple', raw_prompt || ' ' || coalesce(optimized_prompt, '')), 'D')
   ) STORED`.execute(db);
   await sql`CREATE INDEX optimization_search_idx ON optimization USING gin (search_vector)`.execute(db);
+}
+
+/**
+ * Migration 006 for PostgreSQL: the narrow match table, filled from the existing rows, and its GIN
+ * index (fastupdate off: a search never scans a pending list, and writes are one row at a time).
+ * The GIN index of migration 001 on the wide rows goes: nothing matches through it any more.
+ */
+export async function createPostgresSearchTable(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable("optimization_search")
+    .addColumn("seq", "integer", (c) => c.primaryKey().references("optimization.seq").onDelete("cascade"))
+    .addColumn("search_vector", sql`tsvector`, (c) => c.notNull())
+    .execute();
+  await sql`INSERT INTO optimization_search (seq, search_vector)
+    SELECT seq, strip(search_vector) FROM optimization`.execute(db);
+  await sql`CREATE INDEX optimization_search_match_idx ON optimization_search
+    USING gin (search_vector) WITH (fastupdate = off)`.execute(db);
+  await sql`DROP INDEX IF EXISTS optimization_search_idx`.execute(db);
 }
 
 /** Same windowed ranking as SQLite: relevance orders the newest RANK_WINDOW matches. */
@@ -78,20 +100,35 @@ function pgDb(db: Kysely<Database>): Kysely<PostgresSearchColumns> {
   return db as unknown as Kysely<PostgresSearchColumns>;
 }
 
-function condition(q: PgQuery | null, filters: SearchFilters): Expression<SqlBool> {
-  const parts = [];
-  if (q !== null) parts.push(sql`optimization.search_vector @@ ${tsquery(q)}`);
+/** The text condition on the narrow table (alias `s`). */
+const matches = (q: PgQuery) => sql<SqlBool>`s.search_vector @@ ${tsquery(q)}`;
+
+/** The filters as conditions on `optimization` (empty: no filter). */
+function filterConditions(filters: SearchFilters): Expression<SqlBool>[] {
+  const parts: Expression<SqlBool>[] = [];
   const eq = (column: string, value: string | undefined) => {
-    if (value !== undefined) parts.push(sql`${sql.ref(`optimization.${column}`)} = ${value}`);
+    if (value !== undefined) parts.push(sql<SqlBool>`${sql.ref(`optimization.${column}`)} = ${value}`);
   };
   eq("status", filters.status);
   eq("task_type", filters.task_type);
   eq("strategy", filters.strategy);
   eq("project_id", filters.project_id);
   eq("prompt_id", filters.prompt_id);
-  if (filters.tag !== undefined) parts.push(sql`optimization.tags_key::jsonb ? ${normalizeTag(filters.tag)}`);
-  if (filters.min_score !== undefined) parts.push(sql`optimization.overall_score >= ${filters.min_score}`);
-  return sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
+  if (filters.tag !== undefined) parts.push(sql<SqlBool>`optimization.tags_key::jsonb ? ${normalizeTag(filters.tag)}`);
+  if (filters.min_score !== undefined) parts.push(sql<SqlBool>`optimization.overall_score >= ${filters.min_score}`);
+  return parts;
+}
+
+const and = (parts: Expression<SqlBool>[]) =>
+  parts.length === 0 ? sql<SqlBool>`true` : sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
+
+/** The plan's condition on the `optimization` table (for re-sorted listings and SQL counts). */
+function condition(q: PgQuery | null, filters: SearchFilters): Expression<SqlBool> {
+  const parts = filterConditions(filters);
+  if (q !== null) {
+    parts.unshift(sql<SqlBool>`optimization.seq IN (SELECT s.seq FROM optimization_search AS s WHERE ${matches(q)})`);
+  }
+  return and(parts);
 }
 
 /** Refresh the copied project names of the rows `where` selects (only those that changed). */
@@ -101,21 +138,37 @@ async function refreshLabels(db: Kysely<Database>, where: Expression<SqlBool>): 
     WHERE ${where} AND optimization.search_labels IS DISTINCT FROM ${name}`.execute(db);
 }
 
+/**
+ * Copy the (stripped) vectors of the rows `where` selects into the match table. A row whose text
+ * did not change (a status or score update) leaves its entry alone: no dead tuple, no index write.
+ */
+async function copyVectors(db: Kysely<Database>, where: Expression<SqlBool>): Promise<void> {
+  await sql`INSERT INTO optimization_search (seq, search_vector)
+    SELECT optimization.seq, strip(optimization.search_vector) FROM optimization WHERE ${where}
+    ON CONFLICT (seq) DO UPDATE SET search_vector = EXCLUDED.search_vector
+    WHERE optimization_search.search_vector <> EXCLUDED.search_vector`.execute(db);
+}
+
+async function indexWhere(db: Kysely<Database>, where: Expression<SqlBool>): Promise<void> {
+  await refreshLabels(db, where);
+  await copyVectors(db, where);
+}
+
 export const postgresSearch: SearchIndex = {
   rankWindow: PG_RANK_WINDOW,
   async index(db, ids) {
-    for (const part of chunks(ids)) {
-      await refreshLabels(db, sql<SqlBool>`optimization.id IN (${sql.join(part)})`);
-    }
+    for (const part of chunks(ids)) await indexWhere(db, sql<SqlBool>`optimization.id IN (${sql.join(part)})`);
   },
   async indexProject(db, projectId) {
-    await refreshLabels(db, sql<SqlBool>`optimization.project_id = ${projectId}`);
+    await indexWhere(db, sql<SqlBool>`optimization.project_id = ${projectId}`);
   },
-  // The vector is part of the row: deleting the row removes it.
+  // An entry is deleted with its row (ON DELETE CASCADE).
   async remove() {},
   async removeAll() {},
   async rebuild(db) {
     await refreshLabels(db, sql<SqlBool>`true`);
+    await sql`DELETE FROM optimization_search`.execute(db);
+    await copyVectors(db, sql<SqlBool>`true`);
   },
   async plan(db, text, filters): Promise<PgSearchPlan | null> {
     const q = toPgQuery(text);
@@ -130,13 +183,20 @@ export const postgresSearch: SearchIndex = {
         .executeTakeFirstOrThrow();
       return { total: Number(row.n), exact: true, ranked: false, condition: where, query };
     }
-    // One (bitmap) scan of the matches gives their count and the newest PG_RANK_WINDOW: only `seq`
-    // goes through the window, so it stays in memory, and the CTE is materialized so the planner
-    // cannot trade it for a backward walk of the whole table in `seq` order (the LIMIT does not
-    // stop a count). ts_rank reads each tsvector, so it runs on those rows only, by primary key.
+    // One bitmap scan of the narrow table gives the matches' count and the newest PG_RANK_WINDOW:
+    // only `seq` goes through the window, so it stays in memory, and the CTE is materialized so the
+    // planner cannot trade it for a backward walk of the whole table in `seq` order (the LIMIT
+    // does not stop a count). Filters join the wide row of each match. ts_rank needs the weighted
+    // vector of the wide row, so it runs on those PG_RANK_WINDOW rows only, by primary key.
+    const filtersOn = filterConditions(filters);
+    const scan =
+      filtersOn.length === 0
+        ? sql`SELECT s.seq FROM optimization_search AS s WHERE ${matches(q)}`
+        : sql`SELECT s.seq FROM optimization_search AS s JOIN optimization ON optimization.seq = s.seq
+            WHERE ${matches(q)} AND ${and(filtersOn)}`;
     const { rows } = await sql<{ seq: number; relevance: number; total: string }>`
-      WITH matches AS MATERIALIZED (SELECT optimization.seq FROM optimization WHERE ${where}),
-      w AS (SELECT seq, count(*) OVER () AS total FROM matches ORDER BY seq DESC LIMIT ${PG_RANK_WINDOW})
+      WITH found AS MATERIALIZED (${scan}),
+      w AS (SELECT seq, count(*) OVER () AS total FROM found ORDER BY seq DESC LIMIT ${PG_RANK_WINDOW})
       SELECT w.seq, w.total,
         ts_rank(${sql.raw(`'${WEIGHTS}'`)}::float4[], o.search_vector, ${tsquery(q)}) AS relevance
       FROM w JOIN optimization AS o ON o.seq = w.seq`.execute(db);
