@@ -2,12 +2,15 @@
 // (JSONL or promptfoo-style YAML). Cases record the prompt version they were written for.
 import { AppError } from "../core/errors.js";
 import { checkAssertions } from "../core/prompt-tests/assertions.js";
-import { parseTestFile, serialiseTestFile, type TestFileFormat } from "../core/prompt-tests/files.js";
+import type { TestFileFormat } from "../core/prompt-tests/files.js";
 import { MAX_CASES, type TestCase, TestCaseSchema } from "../core/prompt-tests/schema.js";
 import type { Store } from "../store/index.js";
 import type { PromptTestRepository, StoredTestCase } from "../store/prompt-tests.js";
 import { TestCaseBatchSchema, TestCaseImportSchema } from "./prompt-tests-schemas.js";
 import { parseInput } from "./validate.js";
+
+/** The test-file reader/writer pulls in `yaml` (~0.1 s of CPU): loaded on first import/export, not at start-up. */
+const testFiles = () => import("../core/prompt-tests/files.js");
 
 export interface TestCaseDeps {
   store: Store;
@@ -80,7 +83,7 @@ export function createTestCaseService(deps: TestCaseDeps) {
 
     async import(projectId: string, promptId: string, raw: unknown): Promise<PublicTestCase[]> {
       const input = parseInput(TestCaseImportSchema, raw);
-      const cases = parseTestFile(input.content, input.format);
+      const cases = (await testFiles()).parseTestFile(input.content, input.format);
       for (const c of cases) checkAssertions(c.assert);
       const prompt = await livePrompt(projectId, promptId, true);
       await ensureRoom(promptId, cases.length, input.replace);
@@ -91,6 +94,7 @@ export function createTestCaseService(deps: TestCaseDeps) {
     async export(projectId: string, promptId: string, format: TestFileFormat): Promise<string> {
       await livePrompt(projectId, promptId, false);
       const cases = await deps.tests.listCases(promptId);
+      const { serialiseTestFile } = await testFiles();
       return serialiseTestFile(
         cases.map((c) => ({
           ...(c.description ? { description: c.description } : {}),

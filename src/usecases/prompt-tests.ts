@@ -13,7 +13,6 @@ import { candidateScore, JudgeReplySchema, judgeMessages, judgeOrders, judgePass
 import { compileTemplate } from "../core/prompt-tests/render.js";
 import type { TestCase } from "../core/prompt-tests/schema.js";
 import { estimateCalls, type SummaryJudgment, type SummaryOutput, summariseRun } from "../core/prompt-tests/summary.js";
-import { verifyOutput } from "../core/verify/index.js";
 import { createMemoryEventBus, type EventBus } from "../events/bus.js";
 import { parseModelJson } from "../providers/model-output.js";
 import type { Store } from "../store/index.js";
@@ -29,6 +28,7 @@ import {
   TestRunRequestSchema,
 } from "./prompt-tests-schemas.js";
 import { parseInput } from "./validate.js";
+import { loadVerifier } from "./verifier.js";
 
 export type TestRunEvent =
   | {
@@ -350,6 +350,7 @@ export function createPromptTestService(deps: PromptTestDeps) {
       options.emit?.(event);
     };
     const signal = controller.signal;
+    const { verifyOutput } = await loadVerifier();
     const cases = run.cases as TestCase[];
     const rendered = prepared ?? renderAll(cases, run.prompt_a, run.prompt_b, [run.label_a, run.label_b]);
     const constraints: Record<"a" | "b", Constraint[]> = {

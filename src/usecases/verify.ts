@@ -4,10 +4,10 @@
 import { z } from "zod";
 import { AppError } from "../core/errors.js";
 import { CONSTRAINT_KINDS, SpanSchema } from "../core/pipeline/schemas.js";
-import { summarize, verifyPromptOutput } from "../core/verify/index.js";
 import type { Store } from "../store/index.js";
 import { PromptTextSchema } from "./schemas.js";
 import { parseInput } from "./validate.js";
+import { loadVerifier } from "./verifier.js";
 
 /** Outputs longer than this are refused: two orders above any answer a prompt asks for. */
 export const MAX_OUTPUT_CHARS = 200_000;
@@ -101,6 +101,7 @@ async function promptOf(
 export async function verifyOutputUseCase(deps: VerifyDeps, raw: unknown): Promise<VerifyResult> {
   const input = parseInput(VerifyRequestSchema, raw);
   const source = await promptOf(deps, input);
+  const { summarize, verifyPromptOutput } = await loadVerifier();
   const { verdicts } = verifyPromptOutput(source.prompt, input.output);
   const summary = summarize(verdicts);
   return { ...source, passed: summary.failed === 0, summary, verdicts };

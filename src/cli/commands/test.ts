@@ -3,7 +3,6 @@
 // assertion, or when the run does not complete — so CI can gate on it.
 import path from "node:path";
 import type { Command } from "commander";
-import { parseTestConfig } from "../../core/prompt-tests/files.js";
 import type { TestRunEvent } from "../../usecases/prompt-tests.js";
 import type { TestRunRecord } from "../../usecases/prompt-tests-schemas.js";
 import { type Io, readTextFile, UsageError } from "../io.js";
@@ -129,6 +128,8 @@ export function registerTest(program: Command, ctx: CliContext): void {
       if (opts.resume) {
         input = { resume: opts.resume };
       } else {
+        // Loaded here, not with the CLI: it pulls in `yaml`, which `serve` does not need at start-up.
+        const { parseTestConfig } = await import("../../core/prompt-tests/files.js");
         const config = file ? parseTestConfig(await readTextFile(file)) : { prompts: [], cases: [] };
         const baseDir = file ? path.dirname(path.resolve(file)) : process.cwd();
         let original = opts.original ? await readTextFile(opts.original) : undefined;

@@ -1,8 +1,23 @@
 // The extractor's view of a repository: the file index plus the few files it reads, loaded up
 // front with bounded reads (size cap, text cap, binary check) and parsed on demand.
-import { parse as parseYaml } from "yaml";
 import type { RepoFile, RepoSource } from "./index.js";
 import { parseToml, type TomlTable } from "./toml.js";
+
+// `yaml` (~0.1 s of CPU to load) is imported by the first `load()`, not at start-up: a `serve` that
+// never extracts a workspace should not pay for it before it answers /api/health.
+let yaml: typeof import("yaml") | undefined;
+let yamlLoading: Promise<typeof import("yaml")> | undefined;
+
+function loadYaml(): Promise<typeof import("yaml")> {
+  yamlLoading ??= import("yaml").then(
+    (m) => (yaml = m),
+    (error: unknown) => {
+      yamlLoading = undefined;
+      throw error;
+    },
+  );
+  return yamlLoading;
+}
 
 /** Files larger than this are never read (their size comes from the index). */
 export const MAX_READ_BYTES = 256 * 1024;
@@ -65,6 +80,8 @@ export class Repo {
 
   /** Reads the given paths through the source (once each), honouring the caps and the signal. */
   async load(src: RepoSource, paths: string[], progress: { signal?: AbortSignal; step(): void }): Promise<void> {
+    // Every text `yaml()` can parse comes through here, so the parser is loaded before it is needed.
+    if (yaml === undefined) await loadYaml();
     for (const path of paths) {
       progress.signal?.throwIfAborted();
       if (this.texts.has(path)) continue;
@@ -98,7 +115,10 @@ export class Repo {
   }
 
   yaml(path: string): Record<string, unknown> | undefined {
-    return this.parse(path, (t) => parseYaml(t, { maxAliasCount: 50 }));
+    return this.parse(path, (t) => {
+      if (yaml === undefined) throw new Error("internal: the YAML parser was not loaded by Repo.load");
+      return yaml.parse(t, { maxAliasCount: 50 });
+    });
   }
 
   warn(message: string): void {
