@@ -83,17 +83,23 @@ export function createMemoryRunEventStore(options: RunEventStoreOptions = {}): R
     }
     return run;
   };
+  // Beyond maxRuns: the oldest ended run nobody follows (Map order is insertion order, so this is
+  // usually the first entry), else the oldest nobody follows.
   const evict = () => {
-    if (runs.size <= maxRuns) return;
-    for (const [id, run] of runs) if (expired(run)) runs.delete(id);
-    // Still too many: the oldest ended runs first, then the oldest of all (Map order is insertion order).
-    for (const [id, run] of runs) {
-      if (runs.size <= maxRuns) return;
-      if (run.endedAt !== null && run.listeners.size === 0) runs.delete(id);
-    }
-    for (const [id, run] of runs) {
-      if (runs.size <= maxRuns) return;
-      if (run.listeners.size === 0) runs.delete(id);
+    while (runs.size > maxRuns) {
+      let victim: string | undefined;
+      let fallback: string | undefined;
+      for (const [id, run] of runs) {
+        if (run.listeners.size > 0 || run.followers > 0) continue;
+        if (run.endedAt !== null) {
+          victim = id;
+          break;
+        }
+        fallback ??= id;
+      }
+      const drop = victim ?? fallback;
+      if (drop === undefined) return;
+      runs.delete(drop);
     }
   };
   const ensure = (runId: string): MemoryRun => {
