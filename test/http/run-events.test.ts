@@ -134,6 +134,21 @@ describe("GET /api/optimize/{id}/events", () => {
     expect(fromPost.at(-1)?.event).toBe("complete");
   });
 
+  it("sends `: ping` heartbeat comments to a follower while the run is quiet", async () => {
+    const provider = await gatedProvider();
+    s = await startTestServer({ env: provider.env, heartbeatMs: 20 });
+    const res = await post(s, { prompt: PROMPT });
+    const id = res.headers.get("x-optimization-id") as string;
+    const posted = collectSse(res);
+    const followed = collectSse(await follow(s, id));
+    await until("the first provider request", () => provider.requests() >= 1);
+    await new Promise((r) => setTimeout(r, 150));
+    provider.open();
+    const [{ events }, { comments, events: fromFollow }] = await Promise.all([posted, followed]);
+    expect(comments.filter((c) => c === "ping").length).toBeGreaterThan(2);
+    expect(fromFollow).toEqual(events);
+  });
+
   it("a run that ended and whose events expired ends with a terminal event built from its record", async () => {
     s = await startTestServer({ env: { RUN_EVENTS_TTL_MS: "0" } });
     const res = await post(s, { prompt: PROMPT });
