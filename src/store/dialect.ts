@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import { type ColumnDefinitionBuilder, Kysely, PostgresDialect, sql } from "kysely";
 import type PgModule from "pg";
 import { type Database, openSqliteDatabase, type SqliteOpenOptions } from "./database.js";
+import { attachPgReadCache } from "./pg-read-cache.js";
 import type { SearchIndex } from "./search.js";
 import { createPostgresSearchSchema, createPostgresSearchTable, postgresSearch } from "./search-postgres.js";
 import { createSqliteSearchSchema, sqliteSearch } from "./search-sqlite.js";
@@ -124,7 +125,9 @@ export function openPostgresDatabase(options: PostgresOpenOptions): Kysely<Datab
   // An idle client losing its connection (server restart) must not crash the process; the pool
   // replaces it on the next checkout.
   pool.on("error", () => undefined);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  attachPgReadCache(db);
+  return db;
 }
 
 /** Opens the database `options` name: PostgreSQL for a postgres:// URL, else SQLite in dataDir. */

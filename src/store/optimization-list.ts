@@ -5,6 +5,7 @@ import type { OptimizationRecord, OptimizationStatus } from "../core/records.js"
 import type { Database } from "./database.js";
 import { StoreError } from "./errors.js";
 import { type OptimizationRow, rowToRecord } from "./optimization-rows.js";
+import { pgReadCacheOf } from "./pg-read-cache.js";
 import type { OptimizationFilter, SearchIndex, SearchPlan } from "./search.js";
 import { readCacheOf } from "./sqlite-statements.js";
 
@@ -175,20 +176,21 @@ function listKey(options: OptimizationListOptions): string {
 }
 
 /**
- * `listOptimizations` as the UTF-8 JSON of the page (what GET /api/history sends). On SQLite the
- * bytes are kept while no row of the database changed (see sqlite-statements.ts): a page polled
- * again is read, serialised and encoded once. Any write — here or by another process — reads afresh.
+ * `listOptimizations` as the UTF-8 JSON of the page (what GET /api/history sends). The bytes are
+ * kept while the database did not change — SQLite: no row changed (sqlite-statements.ts);
+ * PostgreSQL: the WAL position did not move (pg-read-cache.ts) — so a page polled again is read,
+ * serialised and encoded once. Any write — here, by another process or another instance — reads afresh.
  */
 export async function listOptimizationsJson(
   db: Kysely<Database>,
   search: SearchIndex,
   options: OptimizationListOptions,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const cache = readCacheOf(db);
+  const cache = readCacheOf(db) ?? pgReadCacheOf(db);
   if (cache === null) return Buffer.from(JSON.stringify(await listOptimizations(db, search, options)));
   // The token is read before the query: a write landing in between leaves the entry keyed by the
   // older token, so it is never served.
-  const token = cache.token();
+  const token = await cache.token();
   const key = listKey(options);
   const hit = cache.get(key, token);
   if (hit !== undefined) return hit;

@@ -102,7 +102,7 @@ export class OptimizationRepository {
     return listOptimizations(this.ctx.db, this.ctx.search, options);
   }
 
-  /** `list` as the page's UTF-8 JSON; on SQLite read and serialised once while nothing changed. */
+  /** `list` as the page's UTF-8 JSON, read and serialised once while nothing changed (both dialects). */
   listJson(options: OptimizationListOptions = {}): Promise<Uint8Array<ArrayBuffer>> {
     return listOptimizationsJson(this.ctx.db, this.ctx.search, options);
   }
