@@ -2,8 +2,8 @@
 // timeline (status, duration, step_progress), the rewrite as it streams, warnings as they come,
 // then the stored record — or the error, or "cancelled".
 import type { StageName } from "$core/pipeline/events.js";
-import { api, type Schemas, unwrap } from "../api/client";
-import { type RunEvent, streamRun } from "../api/sse";
+import { ApiError, api, type Schemas, unwrap } from "../api/client";
+import { openSse, type RunEvent, streamRun } from "../api/sse";
 import { emit } from "./bus";
 import { describeError, isAbort } from "./errors";
 
@@ -35,6 +35,8 @@ export class RunSession {
   strategy = $state<string | null>(null);
   iteration = $state<{ iteration: number; max_iterations: number; overall: number } | null>(null);
   private controller: AbortController | null = null;
+  /** The `id:` of the last event applied: where a dropped stream resumes. */
+  private lastEventId: string | null = null;
 
   get running(): boolean {
     return this.status === "running";
@@ -70,11 +72,18 @@ export class RunSession {
     try {
       const { id, events } = await streamRun(path, body, controller.signal);
       this.recordId = id;
-      for await (const event of events) this.apply(event);
-      if (this.status === "running") {
-        // The stream ended without `complete` or `error` (server shutdown): read the stored state.
-        await this.settleFromServer();
+      try {
+        for await (const event of events) this.apply(event);
+      } catch (error) {
+        // The connection dropped mid-run (a proxy timeout, the network): follow the rest below.
+        if (isAbort(error) || !this.recordId) throw error;
       }
+      if (this.status === "running" && this.recordId) {
+        // The stream ended without `complete` or `error`: resume after the last event we saw
+        // (the server keeps the run's events; it ends with one built from the record if they are gone).
+        await this.follow(this.recordId, controller.signal);
+      }
+      if (this.status === "running") await this.settleFromServer();
     } catch (error) {
       if (isAbort(error)) {
         this.status = "cancelled";
@@ -92,6 +101,63 @@ export class RunSession {
     }
     // (Read back: the stream handlers above set the status, which narrowing cannot see.)
     return (this.status as RunStatus) === "completed" ? this.record : null;
+  }
+
+  /**
+   * Re-attaches to a run started earlier (before a page reload): replays its events from the
+   * first one, then follows it live to its end. Resolves with the stored record when it completed.
+   */
+  async attach(id: string): Promise<StoredRecord | null> {
+    if (this.running) return null;
+    this.reset();
+    this.status = "running";
+    this.recordId = id;
+    const controller = new AbortController();
+    this.controller = controller;
+    try {
+      await this.follow(id, controller.signal);
+      if (this.status === "running") await this.settleFromServer();
+    } catch (error) {
+      if (isAbort(error)) {
+        this.status = "cancelled";
+        await this.settleFromServer();
+      } else {
+        this.status = "error";
+        this.error = describeError(error);
+      }
+    } finally {
+      this.controller = null;
+      emit("history-changed", { reason: "run", id });
+      emit("run-finished", { id, status: this.status });
+    }
+    return (this.status as RunStatus) === "completed" ? this.record : null;
+  }
+
+  /** `GET /api/optimize/{id}/events` after the last event seen; a few retries if the connection drops. */
+  private async follow(id: string, signal: AbortSignal): Promise<void> {
+    for (let attempt = 0; attempt < 4 && this.status === "running"; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      if (signal.aborted) throw new DOMException("The run was cancelled.", "AbortError");
+      try {
+        const { frames } = await openSse(`/api/optimize/${encodeURIComponent(id)}/events`, {
+          method: "GET",
+          signal,
+          headers: this.lastEventId ? { "Last-Event-ID": this.lastEventId } : {},
+        });
+        for await (const frame of frames) {
+          let data: unknown;
+          try {
+            data = JSON.parse(frame.data);
+          } catch {
+            continue;
+          }
+          this.apply({ type: frame.event, data, id: frame.id } as RunEvent);
+        }
+      } catch (error) {
+        const refused = error instanceof ApiError && error.status >= 400;
+        if (isAbort(error) || refused || attempt === 3) throw error;
+      }
+    }
   }
 
   /** Cancels on the server (the record ends `cancelled`) and stops reading the stream. */
@@ -129,6 +195,7 @@ export class RunSession {
     this.warnings = [];
     this.error = null;
     this.recordId = null;
+    this.lastEventId = null;
     this.record = null;
     this.strategy = null;
     this.iteration = null;
@@ -139,6 +206,7 @@ export class RunSession {
   }
 
   private apply(event: RunEvent): void {
+    if (event.id) this.lastEventId = event.id;
     switch (event.type) {
       case "stage": {
         const s = this.stage(event.data.stage);
