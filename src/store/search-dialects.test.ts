@@ -23,6 +23,9 @@ async function populate(t: TempStore): Promise<void> {
   await add("explain quantum-entanglement to children", { tags: ["science"], project_id: project.id });
   await add("C++ templates: don't over-engineer", { title: "Template advice" });
   await add("NEAR AND OR NOT * ( ) \" ' : ^ - +", { tags: ["operators"] });
+  // A private-use character: one word for FTS5, a two-word phrase for PostgreSQL's parser.
+  await add("private ab\uE000cd glyph", { title: "Glyph" });
+  await add("ab and then cd apart");
   await t.store.projects.update(project.id, { name: "Aurora Launch" });
 }
 
@@ -47,6 +50,7 @@ const QUERIES: OptimizationListOptions[] = [
   { search: '"NEAR" OR * (' }, // operators are words, never syntax
   { search: "!!! ??? ---" }, // no searchable word: no search at all
   { search: "nosuchwordanywhere" },
+  { search: "ab\uE000cd" }, // one word with a private-use character inside
 ];
 
 describe.skipIf(TEST_DIALECT !== "postgres")("history search: SQLite and PostgreSQL agree", () => {
@@ -91,7 +95,16 @@ describe.skipIf(TEST_DIALECT !== "postgres")("history search: SQLite and Postgre
   });
 
   it("finds something for the queries meant to match (the comparison is not vacuous)", async () => {
-    for (const q of [QUERIES[0], QUERIES[3], QUERIES[11], QUERIES[13], QUERIES[15], QUERIES[16], QUERIES[17]]) {
+    for (const q of [
+      QUERIES[0],
+      QUERIES[3],
+      QUERIES[11],
+      QUERIES[13],
+      QUERIES[15],
+      QUERIES[16],
+      QUERIES[17],
+      QUERIES[20],
+    ]) {
       expect((await postgres.store.optimizations.list(q)).total, JSON.stringify(q)).toBeGreaterThan(0);
     }
     expect((await postgres.store.optimizations.list(QUERIES[14])).total).toBe(0);

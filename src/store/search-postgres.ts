@@ -100,8 +100,20 @@ function pgDb(db: Kysely<Database>): Kysely<PostgresSearchColumns> {
   return db as unknown as Kysely<PostgresSearchColumns>;
 }
 
-/** The text condition on the narrow table (alias `s`). */
-const matches = (q: PgQuery) => sql<SqlBool>`s.search_vector @@ ${tsquery(q)}`;
+/**
+ * The text condition on the narrow table (alias `s`). Its vectors have no positions, and a phrase
+ * operator never matches such a vector — and PostgreSQL's parser makes a phrase of one typed word
+ * it splits (at a private-use character, say, which FTS5 keeps inside the word). So the narrow
+ * table is matched with every phrase operator read as AND, and a query holding one is checked
+ * against the row's full vector too. Both are constants of the query: for an ordinary query the
+ * planner folds the check away.
+ */
+function matches(q: PgQuery): Expression<SqlBool> {
+  const query = tsquery(q);
+  return sql<SqlBool>`(s.search_vector @@ regexp_replace((${query})::text, '<(-|[0-9]+)>', '&', 'g')::tsquery
+    AND (strpos((${query})::text, '<') = 0 OR EXISTS (SELECT 1 FROM optimization AS full_row
+      WHERE full_row.seq = s.seq AND full_row.search_vector @@ ${query})))`;
+}
 
 /** The filters as conditions on `optimization` (empty: no filter). */
 function filterConditions(filters: SearchFilters): Expression<SqlBool>[] {
