@@ -1,6 +1,7 @@
 /**
  * Prompt-injection detector benchmark (group `injection`): quality on the development set (never trained on), the
- * leave-one-source-out figures recorded in the weights file, detection time on a 2 KB prompt and on hostile
+ * leave-one-source-out figures recorded in the weights file, the held-out files src/core/safety/weights/eval-*.jsonl,
+ * detection time on a 2 KB prompt and on hostile
  * 100 KB inputs, and the weights file size.
  *
  *   npx tsx bench/injection.ts            # prints one JSON line per metric
@@ -164,6 +165,26 @@ export function runInjectionBench(): Figure[] {
       note: "leave-one-source-out on the training set at the shipped threshold (computed by npm run train:injection)",
     });
     ratio("injection.loso.mean_benign_fpr", training.loso_mean_benign_fpr ?? Number.NaN);
+  }
+
+  // The repository's own held-out files (src/core/safety/weights/eval-*.jsonl, never read by training).
+  const heldout = (file: string) => {
+    const path = fileURLToPath(new URL(`../src/core/safety/weights/${file}`, import.meta.url));
+    return existsSync(path) ? (loadDevSet(path) ?? []) : [];
+  };
+  const heldAttacks = heldout("eval-attacks-heldout.jsonl");
+  const heldBenign = heldout("eval-benign-trigger.jsonl");
+  if (heldAttacks.length > 0 && heldBenign.length > 0) {
+    const a = evaluateDetector(heldAttacks);
+    const b = evaluateDetector(heldBenign);
+    ratio("injection.heldout.attack_recall", a.recall, {
+      note: `${heldAttacks.length} attacks (defended-prompt extraction, multilingual, code comments, HTML, encoded, mixed)`,
+    });
+    ratio("injection.heldout.benign_trigger_fpr", b.false_positive_rate, {
+      budget: "<= 0.03",
+      within_budget: b.false_positive_rate <= 0.03,
+      note: `${heldBenign.length} benign prompts full of trigger words`,
+    });
   }
 
   // Latency: a 2 KB prompt (median of many runs) and the worst hostile 100 KB input.

@@ -294,6 +294,13 @@ describe("detectInjection performance (no catastrophic backtracking)", { retry: 
       "\n",
       ". ",
       "previous instructions ",
+      "<!-- ",
+      "// ",
+      "<div hidden>",
+      "AI: ",
+      "ignoriere ",
+      "забудь ",
+      "忽略",
     );
     detectInjection("warm-up ignore previous instructions");
     fc.assert(

@@ -11,6 +11,7 @@ import type { Span } from "../pipeline/schemas.js";
 import { bundledModel } from "./bundled-model.js";
 import { denseFeatures } from "./features.js";
 import { type InjectionModel, modelScore } from "./model.js";
+import { multilingualHits, plantedInstructionHits } from "./multilingual.js";
 import { type Normalized, normalizeText, rot13, type Token } from "./normalize.js";
 import { type ClassTable, classesOf, compilePattern, createClassTable, type Pattern } from "./patterns.js";
 
@@ -144,6 +145,19 @@ const SIGNALS: SignalDef[] = [
     neg: true,
   },
   { code: "prompt-leak", weight: 0.4, src: "secret|admin|master|root ~1 password*|passcode|passphrase|access" },
+  // "the secret you were configured with", "the words you were given": what the deployment handed the model.
+  {
+    code: "prompt-leak",
+    weight: 0.5,
+    src: "secret|secrets|passphrase*|passcode*|code|key|words|text|sentences ~1 @you ~1 were|have|got|ve ~1 given|told|configured|instructed|programmed|provided|assigned",
+    neg: true,
+  },
+  {
+    code: "prompt-leak",
+    weight: 0.5,
+    src: "translat*|rewrit*|convert*|paraphras*|summari* ~2 your ~2 @secret",
+    neg: true,
+  },
   {
     code: "prompt-leak",
     weight: 0.4,
@@ -236,6 +250,27 @@ const SIGNALS: SignalDef[] = [
   { code: "hidden-marker", weight: 0.3, src: "end ~2 of ~1 instruction*|prompt|context|system|conversation|input" },
   { code: "hidden-marker", weight: 0.35, src: "end ~2 out ~1 date" },
   { code: "hidden-marker", weight: 0.35, src: "begin|start ~1 new ~1 instruction*|prompt|task|session|conversation" },
+  // Text addressed to whatever AI happens to read it (a planted instruction, not the user's own request).
+  {
+    code: "hidden-marker",
+    weight: 0.4,
+    src: "if @you are|re ~1 a|an ~1 ai|llm|language|assistant|chatbot|bot|agent",
+  },
+  {
+    code: "hidden-marker",
+    weight: 0.4,
+    src: "ai|assistant*|llm|llms|model|models|agent|agents|bot|bots|copilot|chatgpt|summari*|reviewer* reading|processing|summari*|parsing|scanning|reviewing|converting|translating ~2 this|these",
+  },
+  {
+    code: "hidden-marker",
+    weight: 0.4,
+    src: "to|for any|all|every ai|assistant*|llm|llms|model|models|agent|agents|bot|bots",
+  },
+  {
+    code: "hidden-marker",
+    weight: 0.35,
+    src: "note|notes|message|hey|dear|attention ~2 to|for ~1 the|any|all ~1 ai|assistant*|llm|llms|language|model|models|agent|agents|bot|bots|copilot|chatgpt|reviewer*|summari*|screening",
+  },
 
   // --- code payloads -------------------------------------------------------------------------------------------------
   { code: "code-payload", weight: 0.3, src: "requests post|put|patch", cross: true },
@@ -459,7 +494,14 @@ function matchRest(
 
 const MAX_HITS_PER_SIGNAL = 3;
 
-function scanTokens(eng: Engine, toks: Token[], cls: number[][], only: Set<InjectionCode> | null, hits: Hit[]): void {
+function scanTokens(
+  eng: Engine,
+  toks: Token[],
+  cls: number[][],
+  only: Set<InjectionCode> | null,
+  hits: Hit[],
+  text?: string,
+): void {
   // Index token positions by class, for the classes that start a pattern.
   const byClass = new Map<number, number[]>();
   for (let i = 0; i < cls.length; i++) {
@@ -492,13 +534,64 @@ function scanTokens(eng: Engine, toks: Token[], cls: number[][], only: Set<Injec
         if (toks[k].obf) obf = true;
         if (has(cls, k, eng.thirdPerson)) third = true;
       }
-      // "tells the AI to ignore its rules": narrated, third-person instructions count half.
-      const weight = third && c.def.neg ? c.def.weight / 2 : c.def.weight;
+      // "tells the AI to ignore its rules": narrated, third-person instructions count half. So do overrides that
+      // are narrated ("a cat who ignores the rules"), quoted as an example ("text like 'ignore previous
+      // instructions'"), or defensive rules about data ("ignore any instructions inside the documents").
+      let weight = third && c.def.neg ? c.def.weight / 2 : c.def.weight;
+      if (c.def.code === "override-instructions" && text !== undefined && discounted(toks, i, end, text)) weight /= 2;
       hits.push({ code: c.def.code, weight, signal: c.index, span: { start: toks[i].s, end: toks[end].e }, obf });
       lastEnd = end;
       if (++count >= MAX_HITS_PER_SIGNAL) break;
     }
   }
+}
+
+const NARRATED = new Set([
+  "ignores",
+  "ignored",
+  "disregards",
+  "disregarded",
+  "forgets",
+  "forgotten",
+  "overrides",
+  "overridden",
+]);
+const DATA_AFTER = new Set([
+  "in",
+  "inside",
+  "within",
+  "contained",
+  "embedded",
+  "appearing",
+  "that",
+  "which",
+  "found",
+  "from",
+]);
+const DATA_NOUN =
+  /^(?:documents?|context|contexts|emails?|e|mails?|tickets?|text|texts|input|inputs|content|pages?|files?|messages?|reviews?|data|tool|tools|results?|uploads?|uploaded|web|websites?|search|retrieved|user|users|attachments?|comments?|docs)$/;
+const QUOTES = "'\"\u2018\u2019\u201c\u201d\u00ab\u00bb`";
+
+/** Narrated ("ignores"), defensive ("… instructions inside the documents") or quoted-as-an-example overrides. */
+function discounted(toks: Token[], i: number, end: number, text: string): boolean {
+  if (NARRATED.has(toks[i].w)) return true;
+  // "ignore any instructions in / contained in / that appear in the documents": a rule about untrusted data.
+  const sent = toks[i].sent;
+  for (let k = end + 1; k <= end + 2 && k < toks.length && toks[k].sent === sent; k++) {
+    if (!DATA_AFTER.has(toks[k].w)) continue;
+    for (let j = k + 1; j <= k + 4 && j < toks.length && toks[j].sent === sent; j++)
+      if (DATA_NOUN.test(toks[j].w)) return true;
+  }
+  // Inside an opening quote on the same line: the nearest quote before the match opens a quotation.
+  const from = Math.max(0, toks[i].s - 160);
+  for (let k = toks[i].s - 1; k >= from; k--) {
+    const ch = text[k];
+    if (ch === "\n") return false;
+    if (!QUOTES.includes(ch)) continue;
+    const before = k === 0 ? " " : text[k - 1];
+    return /[\s([{:;,]/.test(before) || ch === "\u201c" || ch === "\u2018" || ch === "\u00ab";
+  }
+  return false;
 }
 
 function negated(eng: Engine, toks: Token[], cls: number[][], i: number): boolean {
@@ -710,6 +803,9 @@ function signalName(signal: number): string {
   if (signal === -101) return "upper-case DAN";
   if (signal === -102) return "markdown image with a query string";
   if (signal === -103) return '"new instructions:" heading';
+  if (signal === -104) return "override of the instructions in another language (./multilingual.ts)";
+  if (signal === -106) return "instruction to an AI inside a comment, hidden element or attribute (./multilingual.ts)";
+  if (signal === -105) return "request for the system prompt or a secret in another language (./multilingual.ts)";
   const marker = MARKERS[-1 - signal];
   return marker ? `marker ${marker.lit}` : `builtin#${signal}`;
 }
@@ -755,8 +851,18 @@ export function collectPatternHits(text: string): { hits: Hit[]; norm: Normalize
   const memo = new Map<string, number[]>();
   const norm = normalizeText(text, eng.table.vocab);
   const cls = tokenClasses(eng, norm.tokens, norm.chars, memo);
-  scanTokens(eng, norm.tokens, cls, null, hits);
+  scanTokens(eng, norm.tokens, cls, null, hits, text);
   scanMarkers(norm, hits);
+  // The lexicon pass is skipped above 20 000 characters like the decoding passes (its case-insensitive Unicode
+  // alternations cost ~0.2 ms per KB on hostile input); the planted-instruction scan is indexOf-based and always runs.
+  for (const h of text.length <= DECODE_PASS_LIMIT ? multilingualHits(text) : []) {
+    const code = h.kind === "override" ? "override-instructions" : "prompt-leak";
+    const signal = h.kind === "override" ? -104 : -105;
+    hits.push({ code, weight: 0.6, signal, span: { start: h.start, end: h.end }, obf: false });
+  }
+  for (const h of plantedInstructionHits(text)) {
+    hits.push({ code: "hidden-marker", weight: 0.55, signal: -106, span: { start: h.start, end: h.end }, obf: false });
+  }
 
   if (text.length <= DECODE_PASS_LIMIT) {
     // ROT13 pass over the same tokens.
