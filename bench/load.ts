@@ -2,12 +2,13 @@
 // throwaway data directory (logs off, rate limits raised so the limiter never answers 429),
 // autocannon runs, timed GETs and time-to-first-SSE-event, waiting for a spawned server to be
 // healthy, and the RSS of a process.
-import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { type ChildProcess, execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { type Config, loadConfig } from "../src/config.js";
 import { type RunningServer, startServer } from "../src/server/serve.js";
 
@@ -152,4 +153,41 @@ export function rssMb(pid: number): number {
 /** A free-ish loopback port for a spawned server. */
 export function randomPort(): number {
   return 20_000 + Math.floor(Math.random() * 20_000);
+}
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * The CLI compiled from the current sources, as `npm start` runs it, but into a throwaway package
+ * directory (bin/, dist/, package.json, node_modules linked) so the checkout's dist/ is untouched.
+ */
+export function compiledCli(): { bin: string; cleanup: () => void } {
+  const root = mkdtempSync(path.join(os.tmpdir(), "pf-bench-cli-"));
+  execFileSync(
+    process.execPath,
+    [
+      path.join(ROOT, "node_modules/typescript/bin/tsc"),
+      "-p",
+      "tsconfig.build.json",
+      "--outDir",
+      path.join(root, "dist"),
+    ],
+    { cwd: ROOT, stdio: "ignore" },
+  );
+  mkdirSync(path.join(root, "bin"));
+  copyFileSync(path.join(ROOT, "bin/promptforge.js"), path.join(root, "bin/promptforge.js"));
+  copyFileSync(path.join(ROOT, "package.json"), path.join(root, "package.json"));
+  symlinkSync(path.join(ROOT, "node_modules"), path.join(root, "node_modules"), "dir");
+  return { bin: path.join(root, "bin/promptforge.js"), cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** CPU time (user + system, 100 ticks/s) a process has used so far, in ms, from /proc; null off Linux. */
+export function cpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    const ms = (Number(fields[11]) + Number(fields[12])) * 10;
+    return Number.isFinite(ms) ? ms : null;
+  } catch {
+    return null;
+  }
 }

@@ -7,8 +7,8 @@
 //  - restart after `kill -9` to healthy with 100 000 records (the compiled CLI, as `npm start`).
 //
 //   BENCH=soak npm run bench
-import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -25,6 +25,8 @@ import {
   type AutocannonResult,
   benchConfig,
   CONNECTIONS,
+  compiledCli,
+  cpuMs,
   load,
   PROMPT,
   randomPort,
@@ -244,42 +246,7 @@ export async function benchSoak(
   });
 }
 
-/**
- * The CLI compiled from the current sources, as `npm start` runs it, but into a throwaway package
- * directory (bin/, dist/, package.json, node_modules linked) so the checkout's dist/ is untouched.
- */
-function compiledCli(): { bin: string; cleanup: () => void } {
-  const root = mkdtempSync(path.join(os.tmpdir(), "pf-bench-cli-"));
-  execFileSync(
-    process.execPath,
-    [
-      path.join(ROOT, "node_modules/typescript/bin/tsc"),
-      "-p",
-      "tsconfig.build.json",
-      "--outDir",
-      path.join(root, "dist"),
-    ],
-    { cwd: ROOT, stdio: "ignore" },
-  );
-  mkdirSync(path.join(root, "bin"));
-  copyFileSync(path.join(ROOT, "bin/promptforge.js"), path.join(root, "bin/promptforge.js"));
-  copyFileSync(path.join(ROOT, "package.json"), path.join(root, "package.json"));
-  symlinkSync(path.join(ROOT, "node_modules"), path.join(root, "node_modules"), "dir");
-  return { bin: path.join(root, "bin/promptforge.js"), cleanup: () => rmSync(root, { recursive: true, force: true }) };
-}
-
-/** CPU time (user + system, 100 ticks/s) a process has used so far, in ms, from /proc; null off Linux. */
-function cpuMs(pid: number): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    const ms = (Number(fields[11]) + Number(fields[12])) * 10;
-    return Number.isFinite(ms) ? ms : null;
-  } catch {
-    return null;
-  }
-}
-
-/** `promptforge serve` compiled from the current sources (see `compiledCli`). */
+/** `promptforge serve` compiled from the current sources (see `compiledCli` in bench/load.ts). */
 export async function benchRestartAfterKill(records = 100_000, runs = 3): Promise<Figure[]> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "pf-bench-restart-"));
   const cli = compiledCli();
