@@ -2,8 +2,9 @@
 // record exists, so invalid input is still answered with a plain JSON error; from then on every
 // pipeline event is a named SSE event and the stream ends after `complete` or `error`. Every event
 // of an optimize or retry run is also kept under the run's id (app.runEvents), so a client whose
-// stream dropped can follow the rest with `Last-Event-ID` (followRun); the run outlives a dropped
-// client for the resume grace period, and as long as anyone follows it.
+// stream dropped can follow the rest with `Last-Event-ID` (followRun). A run started with
+// `Prefer: resumable` outlives a dropped client for the resume grace period; any run goes on as
+// long as someone follows it. Otherwise a disconnect cancels, as PRODUCT.md 3.5 says.
 import type { Context } from "hono";
 import { isAppError } from "../core/errors.js";
 import type { EmitEvent } from "../core/pipeline/events.js";
@@ -57,12 +58,22 @@ function openRunStream(c: Context, deps: HttpDeps, onDisconnect?: () => void) {
 }
 
 /**
+ * Whether the client asked for its run to outlive a dropped connection: `Prefer: resumable`
+ * (RFC 7240; the web UI sends it). Without it a client disconnect cancels the run at once, as
+ * PRODUCT.md 3.5 says, unless a follower is already attached.
+ */
+export function prefersResumable(c: Context): boolean {
+  const prefer = c.req.header("prefer");
+  if (prefer === undefined) return false;
+  return prefer.split(",").some((part) => part.split(";")[0]?.trim().toLowerCase() === "resumable");
+}
+
+/**
  * What happens to a run whose stream client went away: it keeps running while anyone follows it
  * (`GET /api/optimize/{id}/events`, on any instance with Redis) and is cancelled once nobody has
- * for `runResumeGraceMs` (0: at once, unless a follower is already attached).
+ * for `graceMs` (0: at once, unless a follower is already attached).
  */
-function detachPolicy(deps: HttpDeps, abort: () => void) {
-  const graceMs = deps.app.config.runResumeGraceMs;
+function detachPolicy(deps: HttpDeps, abort: () => void, graceMs: number) {
   let runId: string | undefined;
   let settled = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -100,7 +111,8 @@ export async function streamOptimization(
   start: (hooks: RunHooks) => Promise<OptimizationRecord>,
 ): Promise<Response> {
   let abortRun = () => {};
-  const detach = detachPolicy(deps, () => abortRun());
+  const resumable = prefersResumable(c);
+  const detach = detachPolicy(deps, () => abortRun(), resumable ? deps.app.config.runResumeGraceMs : 0);
   const { controller, stream, shuttingDown } = openRunStream(c, deps, () => detach.disconnected());
   abortRun = () => controller.abort();
   const runEvents = deps.app.runEvents;
@@ -160,7 +172,10 @@ export async function streamOptimization(
 
   try {
     const id = await Promise.race([created, run.then((record) => record.id)]);
-    return stream.response({ "X-Optimization-Id": id });
+    return stream.response({
+      "X-Optimization-Id": id,
+      ...(resumable ? { "Preference-Applied": "resumable", Vary: "Prefer" } : {}),
+    });
   } catch (error) {
     stream.close();
     throw error;

@@ -38,10 +38,14 @@ async function gatedProvider() {
   };
 }
 
-function post(server: TestServer, body: unknown, signal?: AbortSignal): Promise<Response> {
+function post(server: TestServer, body: unknown, signal?: AbortSignal, prefer?: string): Promise<Response> {
   return server.fetch("/api/optimize", {
     method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+    headers: {
+      "Content-Type": "application/json",
+      Accept: "text/event-stream",
+      ...(prefer === undefined ? {} : { Prefer: prefer }),
+    },
     body: JSON.stringify(body),
     signal,
   });
@@ -68,8 +72,9 @@ describe("GET /api/optimize/{id}/events", () => {
     const provider = await gatedProvider();
     s = await startTestServer({ env: { ...provider.env, RUN_RESUME_GRACE_MS: "10000" } });
     const controller = new AbortController();
-    const res = await post(s, { prompt: PROMPT, title: "resume" }, controller.signal);
+    const res = await post(s, { prompt: PROMPT, title: "resume" }, controller.signal, "resumable");
     expect(res.status).toBe(200);
+    expect(res.headers.get("preference-applied")).toBe("resumable");
     const id = res.headers.get("x-optimization-id") as string;
     const before: SseFrame[] = [];
     const iterator = readSse(res);
@@ -99,6 +104,25 @@ describe("GET /api/optimize/{id}/events", () => {
     // Everything is retained after the end: a follow from the start returns the same frames.
     const again = await collectSse(await follow(s, id));
     expect(again.events).toEqual(union);
+  });
+
+  it("without Prefer: resumable a client disconnect cancels the run at once (PRODUCT 3.5), whatever the grace", async () => {
+    const provider = await gatedProvider();
+    s = await startTestServer({ env: { ...provider.env, RUN_RESUME_GRACE_MS: "10000" } });
+    const controller = new AbortController();
+    const res = await post(s, { prompt: PROMPT, title: "no resume" }, controller.signal);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("preference-applied")).toBeNull();
+    const id = res.headers.get("x-optimization-id") as string;
+    await until("the first provider request", () => provider.requests() >= 1);
+    controller.abort();
+    const deadline = Date.now() + 3_000;
+    let status = "running";
+    while (status === "running" && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 25));
+      status = (await s.json("GET", `/api/optimize/${id}`)).body.status;
+    }
+    expect(status).toBe("cancelled");
   });
 
   it("replays exactly the events the POST stream sent, after Last-Event-ID (header wins over the query)", async () => {

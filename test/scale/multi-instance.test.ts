@@ -296,7 +296,7 @@ describe.skipIf(!ready)("two instances on one PostgreSQL and one Redis", () => {
     const dropped = new AbortController();
     const res = await fetch(`${a.url}/api/optimize`, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+      headers: { "Content-Type": "application/json", Accept: "text/event-stream", Prefer: "resumable" },
       body: JSON.stringify({ prompt: "Outline the lighthouse keepers' winter rota for the island council" }),
       signal: dropped.signal,
     });

@@ -47,7 +47,11 @@ export function registerOptimizeRoutes(http: OpenAPIHono, deps: HttpDeps): void 
       operationId: "optimizePrompt",
       tags: ["optimize"],
       summary: "Optimize a prompt (Server-Sent Events)",
-      description: "Naming a `project` creates it (or reactivates a soft-deleted one) unless it is archived.",
+      description:
+        "Naming a `project` creates it (or reactivates a soft-deleted one) unless it is archived. A client " +
+        "disconnect cancels the run, unless the request sent `Prefer: resumable` (answered with " +
+        "`Preference-Applied: resumable`): then the run goes on for `RUN_RESUME_GRACE_MS` (30 s) and while " +
+        "anyone follows it through `GET /api/optimize/{id}/events`.",
       body: { schema: OptimizeRequestSchema },
       responses: { ...sseResponse(), ...errorResponses(404, 409) },
     },

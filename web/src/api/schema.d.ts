@@ -63,7 +63,7 @@ export interface paths {
         put?: never;
         /**
          * Optimize a prompt (Server-Sent Events)
-         * @description Naming a `project` creates it (or reactivates a soft-deleted one) unless it is archived.
+         * @description Naming a `project` creates it (or reactivates a soft-deleted one) unless it is archived. A client disconnect cancels the run, unless the request sent `Prefer: resumable` (answered with `Preference-Applied: resumable`): then the run goes on for `RUN_RESUME_GRACE_MS` (30 s) and while anyone follows it through `GET /api/optimize/{id}/events`.
          */
         post: operations["optimizePrompt"];
         delete?: never;

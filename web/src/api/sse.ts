@@ -102,7 +102,9 @@ export async function streamRun(
   body: unknown,
   signal?: AbortSignal,
 ): Promise<{ id: string | null; events: AsyncGenerator<RunEvent> }> {
-  const { response, frames } = await openSse(path, { body, signal });
+  // `Prefer: resumable`: a reload or a dropped connection does not cancel the run at once; the page
+  // follows it again through GET /api/optimize/{id}/events (the server's RUN_RESUME_GRACE_MS).
+  const { response, frames } = await openSse(path, { body, signal, headers: { Prefer: "resumable" } });
   async function* events(): AsyncGenerator<RunEvent> {
     for await (const frame of frames) {
       let data: unknown;
