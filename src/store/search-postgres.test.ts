@@ -47,10 +47,16 @@ describe.skipIf(TEST_DIALECT !== "postgres")("PostgreSQL search table", () => {
     expect(await ids("bravo")).toEqual([a.id, b.id].sort());
     expect(await ids("charlie")).toEqual([a.id]);
 
-    // A status-only update does not touch the entry; a title change replaces it.
+    // An update that changes nothing the entry holds leaves it alone; a status change (a filter
+    // column) and a title change replace it.
     const before = await version(a.id);
-    await t.store.optimizations.update(a.id, { status: "running" });
+    await t.store.optimizations.update(a.id, { title: "Charlie" });
     expect(await version(a.id)).toBe(before);
+    await t.store.optimizations.update(a.id, { status: "running" });
+    expect(await version(a.id)).not.toBe(before);
+    expect((await t.store.optimizations.list({ search: "bravo", status: "running" })).items.map((r) => r.id)).toEqual([
+      a.id,
+    ]);
     await t.store.optimizations.update(a.id, { title: "Echo", tags: ["Hotel"] });
     expect(await version(a.id)).not.toBe(before);
     expect(await ids("charlie")).toEqual([]);
