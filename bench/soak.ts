@@ -8,7 +8,7 @@
 //
 //   BENCH=soak npm run bench
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -197,6 +197,10 @@ export async function benchSoak(
     const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
     const url = new URL("/api/optimize", server.url);
     const samples: Array<[number, number]> = [];
+    // RSS mixes anonymous memory (heap, native allocations) with file-backed pages (SQLite's mmap
+    // of the growing database): the split says which one grows.
+    const anonSamples: Array<[number, number]> = [];
+    const heapSamples: Array<[number, number]> = [];
     const handlesBefore = process.getActiveResourcesInfo().length;
     let failed = 0;
     let done = 0;
@@ -208,7 +212,12 @@ export async function benchSoak(
           [0, 1, 2, 3].map((k) => post(url, agent, JSON.stringify({ prompt: `${PROMPT} Variant ${i + k}.` }))),
         );
         failed += statuses.filter((s) => s !== 200).length;
-        if (i % 200 === 0) samples.push([i, process.memoryUsage().rss / 1024 / 1024]);
+        if (i % 200 === 0) {
+          samples.push([i, process.memoryUsage().rss / 1024 / 1024]);
+          const split = rssSplitMb();
+          if (split) anonSamples.push([i, split.anon]);
+          heapSamples.push([i, process.memoryUsage().heapUsed / 1024 / 1024]);
+        }
       }
     } finally {
       agent.destroy();
@@ -217,6 +226,8 @@ export async function benchSoak(
     const handlesAfter = process.getActiveResourcesInfo().length;
     const after = samples.filter(([i]) => i >= warmUp);
     const perThousand = slope(after) * 1000;
+    const slopeAfterWarmUp = (points: Array<[number, number]>) =>
+      points.length < 2 ? Number.NaN : round(slope(points.filter(([i]) => i >= warmUp)) * 1000, 2);
     return [
       {
         name: "soak.optimize_local.rss_slope_per_1000",
@@ -231,6 +242,8 @@ export async function benchSoak(
         failed_runs: failed,
         rss_first_mb: round(samples[0]?.[1] ?? Number.NaN, 1),
         rss_last_mb: round(samples.at(-1)?.[1] ?? Number.NaN, 1),
+        rss_anon_slope_per_1000_mb: slopeAfterWarmUp(anonSamples),
+        heap_used_slope_per_1000_mb: slopeAfterWarmUp(heapSamples),
         seconds: round((performance.now() - started) / 1000, 1),
       },
       {
@@ -321,4 +334,15 @@ export async function runSoakBench(): Promise<Figure[]> {
     ...(await benchSoak()),
     ...(await benchRestartAfterKill()),
   ];
+}
+
+/** Anonymous and file-backed resident memory (Linux /proc/self/status), in MB; null elsewhere. */
+function rssSplitMb(): { anon: number; file: number } | null {
+  try {
+    const status = readFileSync("/proc/self/status", "utf8");
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
+    return { anon: kb("RssAnon") / 1024, file: kb("RssFile") / 1024 };
+  } catch {
+    return null;
+  }
 }
