@@ -9,6 +9,7 @@
 // miss. A transaction's reads are never cached (only the Kysely instance opened here has one).
 import { type Kysely, sql } from "kysely";
 import type { Database } from "./database.js";
+import { createTokenCache } from "./token-cache.js";
 
 export interface AsyncReadCache {
   /** The database's current change token: one round trip (`pg_current_wal_insert_lsn()`). */
@@ -17,44 +18,15 @@ export interface AsyncReadCache {
   set(key: string, token: string, value: Uint8Array<ArrayBuffer>): void;
 }
 
-/** Bounds of each database's cache (the same as SQLite's read cache): entries and total bytes. */
-export const PG_READ_CACHE_ENTRIES = 64;
-export const PG_READ_CACHE_BYTES = 4_000_000;
-
 function createPgReadCache(db: Kysely<Database>): AsyncReadCache {
-  const entries = new Map<string, { token: string; value: Uint8Array<ArrayBuffer> }>();
-  let bytes = 0;
-  const drop = (key: string) => {
-    const entry = entries.get(key);
-    if (entry === undefined) return;
-    bytes -= entry.value.byteLength;
-    entries.delete(key);
-  };
+  const store = createTokenCache();
   return {
     async token() {
       const { rows } = await sql<{ lsn: string }>`SELECT pg_current_wal_insert_lsn()::text AS lsn`.execute(db);
       return rows[0].lsn;
     },
-    get(key, token) {
-      const entry = entries.get(key);
-      if (entry === undefined) return undefined;
-      if (entry.token !== token) {
-        drop(key);
-        return undefined;
-      }
-      entries.delete(key);
-      entries.set(key, entry);
-      return entry.value;
-    },
-    set(key, token, value) {
-      drop(key);
-      if (value.byteLength > PG_READ_CACHE_BYTES / 4) return;
-      entries.set(key, { token, value });
-      bytes += value.byteLength;
-      while (entries.size > PG_READ_CACHE_ENTRIES || bytes > PG_READ_CACHE_BYTES) {
-        drop(entries.keys().next().value as string);
-      }
-    },
+    get: store.get,
+    set: store.set,
   };
 }
 

@@ -8,6 +8,7 @@
 //    one token may be served again while the token is the same (see `readCacheOf`).
 import type SqliteDatabase from "better-sqlite3";
 import type { SqliteDatabase as KyselySqliteDatabase, SqliteStatement } from "kysely";
+import { createTokenCache } from "./token-cache.js";
 
 /** Distinct SQL texts kept prepared; `IN (?, ?, …)` lists make the set open-ended, hence the bound. */
 export const STATEMENT_CACHE_SIZE = 256;
@@ -53,47 +54,20 @@ export interface ReadCache {
   set(key: string, token: string, value: Uint8Array<ArrayBuffer>): void;
 }
 
-/** Bounds of each database's read cache: entries and total bytes. */
-export const READ_CACHE_ENTRIES = 64;
-export const READ_CACHE_BYTES = 4_000_000;
+export { READ_CACHE_BYTES, READ_CACHE_ENTRIES } from "./token-cache.js";
 
 function createReadCache(sqlite: SqliteDatabase.Database): ReadCache {
   const probe = sqlite
     .prepare("SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version()) AS v")
     .raw(true);
-  const entries = new Map<string, { token: string; value: Uint8Array<ArrayBuffer> }>();
-  let bytes = 0;
-  const drop = (key: string) => {
-    const entry = entries.get(key);
-    if (entry === undefined) return;
-    bytes -= entry.value.byteLength;
-    entries.delete(key);
-  };
+  const store = createTokenCache();
   return {
     token() {
       const [changes, version] = probe.get() as [number, number];
       return `${changes}:${version}`;
     },
-    get(key, token) {
-      const entry = entries.get(key);
-      if (entry === undefined) return undefined;
-      if (entry.token !== token) {
-        drop(key);
-        return undefined;
-      }
-      entries.delete(key);
-      entries.set(key, entry);
-      return entry.value;
-    },
-    set(key, token, value) {
-      drop(key);
-      if (value.byteLength > READ_CACHE_BYTES / 4) return;
-      entries.set(key, { token, value });
-      bytes += value.byteLength;
-      while (entries.size > READ_CACHE_ENTRIES || bytes > READ_CACHE_BYTES) {
-        drop(entries.keys().next().value as string);
-      }
-    },
+    get: store.get,
+    set: store.set,
   };
 }
 
