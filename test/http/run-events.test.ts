@@ -2,9 +2,8 @@
 // run's POST stream sent after Last-Event-ID — the same ids, names and data — then follows the run
 // live to its `complete`; a run whose events expired ends with one event built from its record.
 import { afterEach, describe, expect, it } from "vitest";
-import { FakeScript, type FakeServer } from "../fakes/fake-llm-core.js";
-import { startFakeOpenAI } from "../fakes/openai-server.js";
-import { stageReply } from "../fakes/stage-replies.js";
+import type { FakeServer } from "../fakes/fake-llm-core.js";
+import { startGatedOpenAI } from "../fakes/gated-openai.js";
 import { collectSse, readSse, type SseFrame } from "../helpers/sse.js";
 import { startTestServer, type TestServer } from "./server.js";
 
@@ -19,23 +18,10 @@ afterEach(async () => {
   for (const fake of fakes.splice(0)) await fake.close();
 });
 
-/** A fake OpenAI server whose stage replies wait until the test opens the gate. */
 async function gatedProvider() {
-  let open!: () => void;
-  const gate = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  const script = new FakeScript((req) => {
-    const reply = stageReply(req);
-    return reply.type === "json" ? { ...reply, until: gate } : reply;
-  });
-  const fake = await startFakeOpenAI({ apiKey: KEY, script });
-  fakes.push(fake);
-  return {
-    open,
-    env: { LLM_PROVIDER: "openai", OPENAI_API_KEY: KEY, OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_MODEL: "gpt-test" },
-    requests: () => fake.requests.length,
-  };
+  const gated = await startGatedOpenAI(KEY);
+  fakes.push(gated.fake);
+  return { ...gated, requests: () => gated.fake.requests.length };
 }
 
 function post(server: TestServer, body: unknown, signal?: AbortSignal, prefer?: string): Promise<Response> {

@@ -3,9 +3,8 @@
 // analyze, optimize, doctor, the stdio MCP server, a second serve that fails on the busy port),
 // and a cancel or delete made by another process really stops the owning process's run.
 import { afterEach, describe, expect, it } from "vitest";
-import { FakeScript, type FakeServer } from "../fakes/fake-llm-core.js";
-import { startFakeOpenAI } from "../fakes/openai-server.js";
-import { stageReply } from "../fakes/stage-replies.js";
+import type { FakeServer } from "../fakes/fake-llm-core.js";
+import { startGatedOpenAI } from "../fakes/gated-openai.js";
 import {
   killAll,
   optimizationRows,
@@ -23,28 +22,10 @@ afterEach(async () => {
   for (const fake of fakes.splice(0)) await fake.close();
 });
 
-/** A fake OpenAI server whose replies wait until the test opens the gate. */
 async function gatedProvider() {
-  let open!: () => void;
-  const gate = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  const script = new FakeScript((req) => {
-    const reply = stageReply(req);
-    return reply.type === "json" ? { ...reply, until: gate } : reply;
-  });
-  const fake = await startFakeOpenAI({ apiKey: "sk-test-ownership-0001", script });
-  fakes.push(fake);
-  return { fake, open };
-}
-
-function providerEnv(fake: FakeServer): Record<string, string> {
-  return {
-    LLM_PROVIDER: "openai",
-    OPENAI_API_KEY: "sk-test-ownership-0001",
-    OPENAI_BASE_URL: `${fake.url}/v1`,
-    OPENAI_MODEL: "gpt-test",
-  };
+  const gated = await startGatedOpenAI("sk-test-ownership-0001");
+  fakes.push(gated.fake);
+  return gated;
 }
 
 async function startRun(p: ServeProcess, prompt: string) {
@@ -77,9 +58,10 @@ const cliEnv = (dataDir: string) => ({ DATA_DIR: dataDir, LOG_LEVEL: "warn" });
 
 describe("a second process on the data directory of a live serve", () => {
   it("leaves the live runs running: one completes on its stream, the other can still be cancelled", async () => {
-    const { fake, open } = await gatedProvider();
+    const gated = await gatedProvider();
+    const { fake, open } = gated;
     const dataDir = tempDataDir("pf-owner-");
-    const serve = await spawnServe(dataDir, providerEnv(fake));
+    const serve = await spawnServe(dataDir, gated.env);
     const run = await startRun(serve, "Write a short product description for a hiking backpack.");
     const other = await startRun(serve, "Summarise this meeting transcript for the sales team.");
     await until("the first stage requests", () => fake.requests.length >= 2);
@@ -121,12 +103,13 @@ describe("a second process on the data directory of a live serve", () => {
 describe("cancel and delete from another process on the same database (no Redis)", () => {
   for (const how of ["cancel", "delete"] as const) {
     it(`${how} through a second serve stops the owner's run within a second`, async () => {
-      const { fake, open } = await gatedProvider();
+      const gated = await gatedProvider();
+      const { fake, open } = gated;
       const dataDir = tempDataDir("pf-owner-");
       // One after the other: two processes creating a new data directory at the same instant can
       // race on its first set-up (seen as "unexpected internal error" at start; not what this tests).
-      const owner = await spawnServe(dataDir, providerEnv(fake));
-      const other = await spawnServe(dataDir, providerEnv(fake));
+      const owner = await spawnServe(dataDir, gated.env);
+      const other = await spawnServe(dataDir, gated.env);
       const run = await startRun(owner, "Draft a polite reminder email about an unpaid invoice.");
       await until("the first stage request", () => fake.requests.length >= 1);
       const asked = fake.requests.length;
