@@ -105,18 +105,20 @@ export async function streamRun(
   // `Prefer: resumable`: a reload or a dropped connection does not cancel the run at once; the page
   // follows it again through GET /api/optimize/{id}/events (the server's RUN_RESUME_GRACE_MS).
   const { response, frames } = await openSse(path, { body, signal, headers: { Prefer: "resumable" } });
-  async function* events(): AsyncGenerator<RunEvent> {
-    for await (const frame of frames) {
-      let data: unknown;
-      try {
-        data = JSON.parse(frame.data);
-      } catch {
-        continue;
-      }
-      yield { type: frame.event, data, id: frame.id } as RunEvent;
+  return { id: response.headers.get("X-Optimization-Id"), events: runEvents(frames) };
+}
+
+/** A run's SSE frames as typed events (a frame whose data is not JSON is skipped). */
+export async function* runEvents(frames: AsyncIterable<SseFrame>): AsyncGenerator<RunEvent> {
+  for await (const frame of frames) {
+    let data: unknown;
+    try {
+      data = JSON.parse(frame.data);
+    } catch {
+      continue;
     }
+    yield { type: frame.event, data, id: frame.id } as RunEvent;
   }
-  return { id: response.headers.get("X-Optimization-Id"), events: events() };
 }
 
 export interface FeedOptions {

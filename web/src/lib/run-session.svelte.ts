@@ -3,7 +3,7 @@
 // then the stored record — or the error, or "cancelled".
 import type { StageName } from "$core/pipeline/events.js";
 import { ApiError, api, type Schemas, unwrap } from "../api/client";
-import { openSse, type RunEvent, streamRun } from "../api/sse";
+import { openSse, type RunEvent, runEvents, streamRun } from "../api/sse";
 import { emit } from "./bus";
 import { describeError, isAbort } from "./errors";
 
@@ -85,19 +85,9 @@ export class RunSession {
       }
       if (this.status === "running") await this.settleFromServer();
     } catch (error) {
-      if (isAbort(error)) {
-        this.status = "cancelled";
-        await this.settleFromServer();
-      } else {
-        this.status = "error";
-        this.error = describeError(error);
-      }
+      await this.fail(error);
     } finally {
-      this.controller = null;
-      if (this.recordId) {
-        emit("history-changed", { reason: "run", id: this.recordId });
-        emit("run-finished", { id: this.recordId, status: this.status });
-      }
+      this.finish();
     }
     // (Read back: the stream handlers above set the status, which narrowing cannot see.)
     return (this.status as RunStatus) === "completed" ? this.record : null;
@@ -118,19 +108,31 @@ export class RunSession {
       await this.follow(id, controller.signal);
       if (this.status === "running") await this.settleFromServer();
     } catch (error) {
-      if (isAbort(error)) {
-        this.status = "cancelled";
-        await this.settleFromServer();
-      } else {
-        this.status = "error";
-        this.error = describeError(error);
-      }
+      await this.fail(error);
     } finally {
-      this.controller = null;
-      emit("history-changed", { reason: "run", id });
-      emit("run-finished", { id, status: this.status });
+      this.finish();
     }
     return (this.status as RunStatus) === "completed" ? this.record : null;
+  }
+
+  /** The end of a run that threw: a cancel (the record says how it ended) or an error to show. */
+  private async fail(error: unknown): Promise<void> {
+    if (isAbort(error)) {
+      this.status = "cancelled";
+      await this.settleFromServer();
+    } else {
+      this.status = "error";
+      this.error = describeError(error);
+    }
+  }
+
+  /** Tells the rest of the page that the run (if it got a record) has finished. */
+  private finish(): void {
+    this.controller = null;
+    if (this.recordId) {
+      emit("history-changed", { reason: "run", id: this.recordId });
+      emit("run-finished", { id: this.recordId, status: this.status });
+    }
   }
 
   /** `GET /api/optimize/{id}/events` after the last event seen; a few retries if the connection drops. */
@@ -144,15 +146,7 @@ export class RunSession {
           signal,
           headers: this.lastEventId ? { "Last-Event-ID": this.lastEventId } : {},
         });
-        for await (const frame of frames) {
-          let data: unknown;
-          try {
-            data = JSON.parse(frame.data);
-          } catch {
-            continue;
-          }
-          this.apply({ type: frame.event, data, id: frame.id } as RunEvent);
-        }
+        for await (const event of runEvents(frames)) this.apply(event);
       } catch (error) {
         const refused = error instanceof ApiError && error.status >= 400;
         if (isAbort(error) || refused || attempt === 3) throw error;
