@@ -7,14 +7,18 @@
 //  - restart after `kill -9` to healthy with 100 000 records (the compiled CLI, as `npm start`).
 //
 //   BENCH=soak npm run bench
+//   BENCH=soak BENCH_SOAK_ONLY=rss BENCH_SOAK_RUNS=3000 npm run bench   (only the RSS soak, shortened)
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { sql } from "kysely";
 import { createApp } from "../src/app.js";
 import { createMemoryEventBus } from "../src/events/bus.js";
 import type { McpActivity } from "../src/events/mcp-activity.js";
@@ -37,6 +41,17 @@ import {
 import { type Figure, round, summarize } from "./stats.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * BENCH_SOAK_ONLY picks some of the soak figures (comma list of load, mcp, rss, restart; default
+ * all), e.g. `BENCH_SOAK_ONLY=rss` for the RSS soak alone while looking for what grows.
+ */
+const SOAK_PARTS = (process.env.BENCH_SOAK_ONLY ?? "")
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
+const part = (name: "load" | "mcp" | "rss" | "restart") => SOAK_PARTS.length === 0 || SOAK_PARTS.includes(name);
+
 function withServer<T>(fn: (server: RunningServer, dataDir: string) => Promise<T>): Promise<T> {
   return withBenchServer("pf-bench-soak-", fn);
 }
@@ -61,6 +76,7 @@ function loadFigure(name: string, r: AutocannonResult, seconds: number): Figure 
 }
 
 export async function benchLoad(seconds = 10): Promise<Figure[]> {
+  if (!part("load")) return [];
   return withServer(async (server) => {
     await seedSyntheticHistory(server.app.deps.store, 10_000);
     // Not strict: errors are the figure here, not a reason to abort.
@@ -90,6 +106,7 @@ export async function benchLoad(seconds = 10): Promise<Figure[]> {
  * and per-call p50/p99 as the agent sees them.
  */
 export async function benchMcpLoad(seconds = 10, clients = 10): Promise<Figure[]> {
+  if (!part("mcp")) return [];
   const dir = mkdtempSync(path.join(os.tmpdir(), "pf-bench-mcp-"));
   const app = await createApp(benchConfig(dir, { MCP_HOST: "127.0.0.1", MCP_PORT: "0" }));
   const server = await startMcpHttpServer({ app, config: app.config, bus: createMemoryEventBus<McpActivity>() });
@@ -188,19 +205,67 @@ const SOAK_RUNS = Number(process.env.BENCH_SOAK_RUNS ?? 10_000);
  */
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 540);
 
+/**
+ * A full garbage collection, so a sample counts what is still reachable rather than where the
+ * collector happened to be; null when the flag cannot be set at run time.
+ */
+function forcedGc(): (() => void) | null {
+  const existing = (globalThis as { gc?: () => void }).gc;
+  if (typeof existing === "function") return existing;
+  try {
+    v8.setFlagsFromString("--expose-gc");
+    return vm.runInNewContext("gc") as () => void;
+  } catch {
+    return null;
+  }
+}
+
+/** Bytes of the data directory's database files (the database, its WAL and shared memory). */
+function databaseMb(dir: string): number {
+  let bytes = 0;
+  for (const name of readdirSync(dir)) if (name.includes(".db")) bytes += statSync(path.join(dir, name)).size;
+  return bytes / 1024 / 1024;
+}
+
 export async function benchSoak(
   runs = SOAK_RUNS,
   warmUp = Math.round(runs / 5),
   seconds = SOAK_SECONDS,
 ): Promise<Figure[]> {
-  return withServer(async (server) => {
+  if (!part("rss")) return [];
+  return withServer(async (server, dataDir) => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
     const url = new URL("/api/optimize", server.url);
-    const samples: Array<[number, number]> = [];
+    const gc = forcedGc();
+    // BENCH_SOAK_PRAGMAS="cache_size=-2000;mmap_size=0": SQLite settings to compare (SQLite only).
+    const pragmas = (process.env.BENCH_SOAK_PRAGMAS ?? "")
+      .split(";")
+      .map((p) => p.trim())
+      .filter((p) => /^[a-z_]+\s*=\s*-?\d+$/.test(p));
+    for (const pragma of pragmas) await sql.raw(`PRAGMA ${pragma}`).execute(server.app.deps.store.db);
     // RSS mixes anonymous memory (heap, native allocations) with file-backed pages (SQLite's mmap
     // of the growing database): the split says which one grows.
-    const anonSamples: Array<[number, number]> = [];
-    const heapSamples: Array<[number, number]> = [];
+    const series = {
+      rss: [] as Array<[number, number]>,
+      anon: [] as Array<[number, number]>,
+      file: [] as Array<[number, number]>,
+      heap: [] as Array<[number, number]>,
+      external: [] as Array<[number, number]>,
+      db: [] as Array<[number, number]>,
+    };
+    const sample = (i: number) => {
+      gc?.();
+      const usage = process.memoryUsage();
+      series.rss.push([i, usage.rss / 1024 / 1024]);
+      series.heap.push([i, usage.heapUsed / 1024 / 1024]);
+      series.external.push([i, usage.external / 1024 / 1024]);
+      series.db.push([i, databaseMb(dataDir)]);
+      const split = rssSplitMb();
+      if (split) {
+        series.anon.push([i, split.anon]);
+        series.file.push([i, split.file]);
+      }
+    };
     const handlesBefore = process.getActiveResourcesInfo().length;
     let failed = 0;
     let done = 0;
@@ -208,30 +273,30 @@ export async function benchSoak(
     const deadline = started + seconds * 1000;
     try {
       for (let i = 0; i < runs && performance.now() < deadline; i += 4, done = i) {
+        if (i % 200 === 0) sample(i);
         const statuses = await Promise.all(
           [0, 1, 2, 3].map((k) => post(url, agent, JSON.stringify({ prompt: `${PROMPT} Variant ${i + k}.` }))),
         );
         failed += statuses.filter((s) => s !== 200).length;
-        if (i % 200 === 0) {
-          samples.push([i, process.memoryUsage().rss / 1024 / 1024]);
-          const split = rssSplitMb();
-          if (split) anonSamples.push([i, split.anon]);
-          heapSamples.push([i, process.memoryUsage().heapUsed / 1024 / 1024]);
-        }
       }
+      sample(done);
     } finally {
       agent.destroy();
     }
     await new Promise((r) => setTimeout(r, 200));
     const handlesAfter = process.getActiveResourcesInfo().length;
-    const after = samples.filter(([i]) => i >= warmUp);
-    const perThousand = slope(after) * 1000;
-    const slopeAfterWarmUp = (points: Array<[number, number]>) =>
-      points.length < 2 ? Number.NaN : round(slope(points.filter(([i]) => i >= warmUp)) * 1000, 2);
+    // BENCH_SOAK_SERIES=<file>: every sample (MB by run), to see where a slope comes from.
+    if (process.env.BENCH_SOAK_SERIES) writeFileSync(process.env.BENCH_SOAK_SERIES, JSON.stringify(series));
+    const slopeAfterWarmUp = (points: Array<[number, number]>) => {
+      const after = points.filter(([i]) => i >= warmUp);
+      return after.length < 2 ? Number.NaN : round(slope(after) * 1000, 2);
+    };
+    const perThousand = slopeAfterWarmUp(series.rss);
+    const at = (points: Array<[number, number]>, k: number) => round(points.at(k)?.[1] ?? Number.NaN, 1);
     return [
       {
         name: "soak.optimize_local.rss_slope_per_1000",
-        value: round(perThousand, 2),
+        value: perThousand,
         unit: "MB",
         budget: "< 1",
         within_budget: perThousand < 1,
@@ -240,11 +305,20 @@ export async function benchSoak(
         stopped_at_time_limit: done < runs,
         warm_up_runs: warmUp,
         failed_runs: failed,
-        rss_first_mb: round(samples[0]?.[1] ?? Number.NaN, 1),
-        rss_last_mb: round(samples.at(-1)?.[1] ?? Number.NaN, 1),
-        rss_anon_slope_per_1000_mb: slopeAfterWarmUp(anonSamples),
-        heap_used_slope_per_1000_mb: slopeAfterWarmUp(heapSamples),
+        samples_every_runs: 200,
+        forced_gc_before_samples: gc !== null,
+        rss_first_mb: at(series.rss, 0),
+        rss_last_mb: at(series.rss, -1),
+        rss_anon_slope_per_1000_mb: slopeAfterWarmUp(series.anon),
+        rss_file_slope_per_1000_mb: slopeAfterWarmUp(series.file),
+        heap_used_slope_per_1000_mb: slopeAfterWarmUp(series.heap),
+        external_slope_per_1000_mb: slopeAfterWarmUp(series.external),
+        rss_file_last_mb: at(series.file, -1),
+        database_files_last_mb: at(series.db, -1),
+        database_files_slope_per_1000_mb: slopeAfterWarmUp(series.db),
+        ...(pragmas.length > 0 ? { sqlite_pragmas: pragmas.join("; ") } : {}),
         seconds: round((performance.now() - started) / 1000, 1),
+        load_average_1m: round(os.loadavg()[0], 1),
       },
       {
         name: "soak.open_handles_growth",
@@ -261,6 +335,7 @@ export async function benchSoak(
 
 /** `promptforge serve` compiled from the current sources (see `compiledCli` in bench/load.ts). */
 export async function benchRestartAfterKill(records = 100_000, runs = 3): Promise<Figure[]> {
+  if (!part("restart")) return [];
   const dir = mkdtempSync(path.join(os.tmpdir(), "pf-bench-restart-"));
   const cli = compiledCli();
   try {
