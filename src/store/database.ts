@@ -142,6 +142,9 @@ export interface SqliteOpenOptions {
   readonly?: boolean;
 }
 
+/** SQLite's page cache per connection, in KiB: the bound on the anonymous memory it may hold. */
+export const SQLITE_CACHE_KIB = 8_000;
+
 /** Opens (creating dataDir if needed) a tuned SQLite database behind Kysely. */
 export function openSqliteDatabase(options: SqliteOpenOptions): Kysely<Database> {
   const file = path.join(options.dataDir, options.filename ?? "promptforge.db");
@@ -153,9 +156,12 @@ export function openSqliteDatabase(options: SqliteOpenOptions): Kysely<Database>
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("synchronous = NORMAL");
-  // History search touches many rows; a bigger page cache and memory-mapped reads keep it fast.
-  sqlite.pragma("cache_size = -32000");
-  sqlite.pragma("mmap_size = 268435456");
+  // Page cache: 8 MB (SQLITE_CACHE_KIB; SQLite's default is 2 MB). No memory-mapped reads: an mmap
+  // counts every page of the growing database file that was ever read in the process's RSS (up to
+  // its size), and neither it nor the former 32 MB cache made history search at 100 000 records
+  // faster (p95 10–15 ms either way; the OS page cache serves the reads).
+  sqlite.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
+  sqlite.pragma("mmap_size = 0");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
   attachReadCache(db, sqlite);
   return db;
