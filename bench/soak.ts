@@ -287,10 +287,11 @@ export async function benchSoak(
     const handlesAfter = process.getActiveResourcesInfo().length;
     // BENCH_SOAK_SERIES=<file>: every sample (MB by run), to see where a slope comes from.
     if (process.env.BENCH_SOAK_SERIES) writeFileSync(process.env.BENCH_SOAK_SERIES, JSON.stringify(series));
-    const slopeAfterWarmUp = (points: Array<[number, number]>) => {
-      const after = points.filter(([i]) => i >= warmUp);
+    const slopeFrom = (points: Array<[number, number]>, from: number) => {
+      const after = points.filter(([i]) => i >= from);
       return after.length < 2 ? Number.NaN : round(slope(after) * 1000, 2);
     };
+    const slopeAfterWarmUp = (points: Array<[number, number]>) => slopeFrom(points, warmUp);
     const perThousand = slopeAfterWarmUp(series.rss);
     const at = (points: Array<[number, number]>, k: number) => round(points.at(k)?.[1] ?? Number.NaN, 1);
     return [
@@ -309,6 +310,10 @@ export async function benchSoak(
         forced_gc_before_samples: gc !== null,
         rss_first_mb: at(series.rss, 0),
         rss_last_mb: at(series.rss, -1),
+        // The same slope over the last half of the runs only: a one-off release of memory just after
+        // the warm-up (V8 or malloc giving pages back) pulls the whole-range slope down; a leak
+        // would show in both.
+        rss_slope_last_half_per_1000_mb: slopeFrom(series.rss, done / 2),
         rss_anon_slope_per_1000_mb: slopeAfterWarmUp(series.anon),
         rss_file_slope_per_1000_mb: slopeAfterWarmUp(series.file),
         heap_used_slope_per_1000_mb: slopeAfterWarmUp(series.heap),
