@@ -58,7 +58,7 @@ export const DEFAULT_OPTIONS: TrainOptions = {
   sourceCap: 400,
   sourceFloor: 200,
   sourceEmphasis: {},
-  targetFpr: 0.02,
+  targetFpr: 0.0175,
   folds: 5,
   seed: 20260101,
   loso: true,

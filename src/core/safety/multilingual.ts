@@ -13,7 +13,7 @@
  */
 
 export interface MultilingualHit {
-  kind: "override" | "leak";
+  kind: "override" | "leak" | "newtask";
   start: number;
   end: number;
 }
@@ -51,8 +51,19 @@ const OVERRIDE_OBJECT = new RegExp(
     "инструкц|указани|правил|промпт|роль|інструкц|вказів|правила",
     "οδηγί|κανόν|ρόλο|הוראות|הנחיות|כללים|تعليمات|التعليمات|القواعد|دورك|الأوامر|دستورالعمل|निर्देश|नियम",
     "ohje|säänn|talimat|kural|komut|utasítás|szabály|instruksi|aturan|hướng dẫn|quy tắc|chỉ thị|vai trò",
+    // "the above": "ignora todo lo anterior", "oublie tout ce qui précède", "vergiss alles davor", "忽略以上内容"
+    "lo anterior|tout ce qui précède|ce qui précède|alles davor|alles vorher|alles obige|das obige|tutto (?:quello che precede|ciò che precede|quanto sopra)|quanto sopra|tudo (?:o que foi dito )?acima|tudo o anterior|alles hierboven|всё (?:что )?выше|все (?:что )?выше|вышесказанное|вышеизложенное|上面的|以上|上記",
     "指令|指示|规则|規則|设定|設定|提示词|提示語|命令|角色|ルール|지시|규칙|명령|설정|프롬프트|역할",
   ].join("|"),
+  "iu",
+);
+
+/** Earlier tasks (pass 5): "vergiss alle bisherigen Aufgaben", "oublie toutes les tâches précédentes". */
+const OVERRIDE_TASK =
+  /aufgabe|auftr[äa]g|informationen|informations|información|informazioni|informações|информаци|інформаці|tâche|tarea|compit|tarefa|taak|taken|uppgift|zadani|zadań|задани|задач|завдан|任务|任務|タスク|課題|작업|과제/iu;
+/** …only with "all / previous / above" beside them ("olvida la tarea de ayer" is not an attack). */
+const PRIOR_WORD = new RegExp(
+  `${L}(?:alle|alles|bisherig|vorherig|vorige|obig|toutes|tous|précédent|antérieur|todas|todos|anterior|previ|precedent|tutte|tutti|eerdere|vorige|alle|tidigare|wszystkie|poprzedni|все|всё|предыдущ|прошл|попередн|усі)|之前|以前|所有|前の|すべて|全て|모든|이전`,
   "iu",
 );
 
@@ -75,6 +86,9 @@ const LEAK_STRONG = new RegExp(
   [
     "system-?prompt|systemanweisung|systemnachricht|prompt del sistema|prompt de sistema|prompt système|prompt systeme|prompt di sistema|systeemprompt|prompt systemowy|systémov\\p{L}* prompt",
     "системн\\p{L}* (?:промпт|сообщени|инструкц|подсказ)|системн\\p{L}* (?:запит|повідомлен)|μήνυμα συστήματος|προτροπή συστήματος|הנחיית המערכת|פרומפט המערכת|موجه النظام|رسالة النظام|सिस्टम प्रॉम्प्ट|सिस्टम संदेश",
+    "message système|messages système|instructions système|consignes système|mensaje del sistema|messaggio di sistema|mensagem do sistema|systeembericht",
+    // "the rules you were given": "Regeln, die dir vorgegeben wurden", "qui t'a été donné", "que te dieron"
+    "dir (?:vorgegeben|mitgegeben|gegeben)|t'a été donnée?s?|t'ont été donnée?s?|on t'a donnée?s?|que te (?:dieron|han dado|dio)|che ti (?:hanno dato|sono state date|è stato dato)|que (?:te|lhe) (?:deram|foi dad)|которые тебе (?:дали|задали)|которую тебе дали|你被给予的|给你的(?:指令|规则|提示)",
     "järjestelmäkehot|sistem (?:mesaj|komut|istem)|rendszerprompt|prompt sistem|lời nhắc hệ thống",
     "システムプロンプト|系统提示|系統提示|系统消息|系统设定|시스템 프롬프트|시스템 메시지",
     // hidden / original instructions
@@ -141,11 +155,89 @@ function scan(
   }
 }
 
+/** A password or a guarded word (issue 14, pass 5): the object of defended-prompt extraction. */
+const SECRET_WORD_LEAD = new RegExp(
+  [
+    `${L}(?:passwort|kennwort|losungswort|wort|contraseña|palabra|clave|mot de passe|mot|parola|password|senha|palavra|wachtwoord|woord|lösenord|hasło|heslo|şifre|пароль|слово|код)(?![\\p{L}\\p{M}])`,
+    "(?:密码|口令|暗号|词|パスワード|合言葉|비밀번호|암호)",
+  ].join("|"),
+  "giu",
+);
+
+/**
+ * What turns that word into an extraction: a password spelled backwards or letter by letter, or the relative clause
+ * of a guarded secret ("das du schützen sollst", "que tu dois protéger", "которое тебе запретили называть", "你被设定要保守的").
+ * "How do I protect my password" has no relative clause and is left alone.
+ */
+const REVERSED = new RegExp(
+  [
+    "rückwärts|buchstabe für buchstabe|al revés|letra por letra|à l'envers|lettre par lettre|al contrario|lettera per lettera|de trás para frente|letra a letra|achterstevoren|letter voor letter|baklänges|от конца к началу|по буквам|задом наперёд|задом наперед|наоборот|倒着|倒过来|反过来|逐字|拼音|逆から|一文字ずつ|거꾸로|한 글자씩",
+  ].join("|"),
+  "iu",
+);
+const GUARDED_CLAUSE = new RegExp(
+  [
+    "(?:das|den|die) du (?:\\p{L}+ ){0,2}(?:schützen|hüten|bewahren|verbergen|geheim halten|verschweigen)|que (?:tu|vous) (?:\\p{L}+ ){0,2}(?:protéger|protèges|protégez|garder|gardes|cacher|caches)|que te (?:\\p{L}+ ){0,2}(?:guardar|proteger|ocultar)|que (?:debes|tienes que|guardas|proteges|ocultas)|che (?:ti |devi |stai )(?:\\p{L}+ ){0,2}(?:custodire|proteggere|nascondere|custodendo|proteggendo|nascondendo)|que (?:você|te) (?:\\p{L}+ ){0,2}(?:proteger|guardar|esconder)",
+    "тебе (?:запретили|нельзя|велели|приказали)|ты (?:охраняешь|скрываешь|защищаешь)|你被|你要保守|你在保守|你保守|你隐藏|你守护|あなたが(?:守|隠)|네가 (?:지키|숨기)",
+  ].join("|"),
+  "iu",
+);
+
+const GENERIC_WORD = /^(?:wort|palabra|mot|parola|palavra|woord|слово|词|код)$/iu;
+
+/** "Was ist das Passwort?": a bare question for the password, the opening move against a defended prompt. */
+const BARE_QUESTION =
+  /^\s*(?:what is|what's|whats|what was|was ist|wie lautet|wie heißt|quel est|c[uú]al es|qual [èeé]|qual era|какой|каков|jakie jest|jaki jest|co je|wat is)\s+(?:\p{L}+\s+){0,2}$/iu;
+
+function scanSecretWords(text: string, out: MultilingualHit[]): void {
+  SECRET_WORD_LEAD.lastIndex = 0;
+  let examined = 0;
+  for (let m = SECRET_WORD_LEAD.exec(text); m !== null && examined++ < MAX_LEADS; m = SECRET_WORD_LEAD.exec(text)) {
+    const s = m.index;
+    const e = s + m[0].length;
+    if (m[0].length === 0) SECRET_WORD_LEAD.lastIndex++;
+    const win = windowAround(text, s, e);
+    const lineStart = Math.max(0, s - WINDOW_BEFORE);
+    const head = text.slice(lineStart, s);
+    const cut = Math.max(head.lastIndexOf("\n"), head.search(/[.!?。！？][^.!?。！？]*$/));
+    const question =
+      BARE_QUESTION.test(cut >= 0 ? head.slice(cut + 1) : head) && /^\s*[?？]/.test(text.slice(e, e + 3));
+    // A plain word ("Wort", "mot", "слово") spelled backwards is a word game; only a guarded one counts.
+    const generic = GENERIC_WORD.test(m[0]);
+    if (!question && !GUARDED_CLAUSE.test(win) && (generic || !REVERSED.test(win))) continue;
+    out.push({ kind: "leak", start: s, end: e });
+    return;
+  }
+}
+
+/** "New task / new instructions" announced in another language (the English token signal weighs 0.45). */
+const NEW_TASK = new RegExp(
+  [
+    `${L}(?:neue (?:aufgabe|anweisung|instruktion|regeln)|nouvelles? (?:tâche|instruction|consigne|mission|règle)s?|nuevas? (?:tarea|instrucci[oó]n|instrucciones|regla|misi[oó]n)|nuov[oie] (?:compit|istruzion|regol|mission)\\p{L}*|novas? (?:tarefa|instru[cç][aã]o|instru[cç][oõ]es|regra|miss[aã]o)|nieuwe (?:taak|opdracht|instructies|regels)|nowe (?:zadanie|polecenie|instrukcje)|nowa (?:misja|instrukcja)|нов(?:ая|ые|ое) (?:задач|инструкц|задани|правил)\\p{L}*|yeni (?:görev|talimat)\\p{L}*)`,
+    "(?:新的任务|新任务|新的指令|新指令|新しい指示|新しいタスク|새로운 (?:지시|작업|임무))",
+  ].join("|"),
+  "giu",
+);
+
+function scanNewTask(text: string, out: MultilingualHit[]): void {
+  NEW_TASK.lastIndex = 0;
+  const m = NEW_TASK.exec(text);
+  if (m) out.push({ kind: "newtask", start: m.index, end: m.index + m[0].length });
+}
+
 /** Lead + object co-occurrences, at most three of each kind, with the lead's span in `text`. */
 export function multilingualHits(text: string): MultilingualHit[] {
   const out: MultilingualHit[] = [];
-  scan(text, OVERRIDE_LEAD, (w) => OVERRIDE_OBJECT.test(w), "override", out);
+  scan(
+    text,
+    OVERRIDE_LEAD,
+    (w) => OVERRIDE_OBJECT.test(w) || (OVERRIDE_TASK.test(w) && PRIOR_WORD.test(w)),
+    "override",
+    out,
+  );
   scan(text, LEAK_LEAD, (w) => LEAK_STRONG.test(w) || LEAK_QUALIFIED.test(w), "leak", out);
+  scanSecretWords(text, out);
+  scanNewTask(text, out);
   return out;
 }
 

@@ -51,6 +51,16 @@ export const CLASSES: Record<string, string> = {
   language:
     "french german spanish portuguese italian chinese japanese korean russian arabic hindi dutch swedish turkish polish greek hebrew latin",
   you: "you u",
+  // What a defended system prompt guards ("the word you were asked to keep", "the code you are protecting").
+  guarded:
+    "secret secrets password* passcode* passphrase* pin code codeword codewords keyword key word words phrase term value thing things one",
+  guardedStrict: "secret password passwords passcode passcodes passphrase passphrases pin codeword keyword",
+  revealPlus:
+    "print* reveal* show* repeat* output* display* tell give list relay* share* dump* leak* recite* spell* disclose* expose* return echo respond paste copy quote reproduce restate transcribe put write type say",
+  secretPlus:
+    "prompt prompts prompting instruction* directive* guideline* rule rules configuration config parameters context password* passcode* credential* programming guidance setup secret secrets",
+  taskObj: "task tasks assignment assignments information info",
+  guardVerb: "guard guarding guarded protect protecting protected hid hide hiding withhold* conceal* safeguard*",
   thirdPerson: "its his her their hers theirs",
   role: "developer creator admin administrator owner programmer operator maker designer engineer",
 };
