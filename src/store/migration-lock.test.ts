@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
+import { TSX_IMPORT } from "../../test/helpers/tsx.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const dirs: string[] = [];
@@ -24,7 +25,7 @@ function openAt(dataDir: string, startAt: number): Promise<{ code: number | null
     await store.close();
   `;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+    const child = spawn(process.execPath, ["--import", TSX_IMPORT, "--input-type=module", "-e", script], {
       cwd: root,
       stdio: ["ignore", "ignore", "pipe"],
     });

@@ -11,6 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { describe, expect, inject } from "vitest";
+import { TSX_IMPORT } from "../helpers/tsx.js";
 import { CHROMIUM_ARGS, chromiumPath } from "./chromium.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -73,7 +74,7 @@ export async function startE2eServer(options: E2eServerOptions = {}): Promise<E2
     ...(options.engineDelayMs ? { PF_TEST_ENGINE_DELAY_MS: String(options.engineDelayMs) } : {}),
     ...options.env,
   };
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", entry, "serve"], {
+  const child: ChildProcess = spawn(process.execPath, ["--import", TSX_IMPORT, entry, "serve"], {
     cwd: root,
     env,
     stdio: ["ignore", "pipe", "pipe"],

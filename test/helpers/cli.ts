@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { TSX_IMPORT } from "./tsx.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const entry = path.join(root, "test/helpers/cli-entry.ts");
@@ -25,7 +26,7 @@ export function runCli(
   options: { env?: Record<string, string>; stdin?: string; cwd?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
+    const child = spawn(process.execPath, ["--import", TSX_IMPORT, entry, ...args], {
       cwd: options.cwd ?? root,
       env: {
         PATH: process.env.PATH ?? "",

@@ -3,6 +3,7 @@
 // prints "listening on <url>", and end every process started here with `killAllServe()` (afterEach).
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
+import { TSX_IMPORT } from "./tsx.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -22,7 +23,7 @@ const children: ChildProcess[] = [];
 /** Loopback, an ephemeral port, the local engine and rate limits out of the way; `env` overrides. */
 export async function spawnServe(dataDir: string, env: Record<string, string> = {}): Promise<ServeProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", "test/helpers/cli-entry.ts", "serve"], {
+  const child = spawn(process.execPath, ["--import", TSX_IMPORT, "test/helpers/cli-entry.ts", "serve"], {
     cwd: ROOT,
     env: {
       ...process.env,

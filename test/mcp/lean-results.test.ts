@@ -16,6 +16,7 @@ import { RESULT_CHAR_CAP, sha256 } from "../../src/mcp/compact.js";
 import { TOOL_NAMES } from "../../src/mcp/server.js";
 import { CORE_TOOLS } from "../../src/mcp/tool-kit.js";
 import { tempDir } from "../helpers/temp-app.js";
+import { TSX_IMPORT } from "../helpers/tsx.js";
 import { errorText, type McpTestServer, startMcpTestServer, structured } from "./harness.js";
 import { goodReply, stageOf } from "./sampling-replies.js";
 
@@ -267,7 +268,7 @@ describe("lean MCP results over stdio", () => {
   beforeAll(async () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: ["--import", "tsx", path.join(root, "test/helpers/cli-entry.ts"), "mcp"],
+      args: ["--import", TSX_IMPORT, path.join(root, "test/helpers/cli-entry.ts"), "mcp"],
       cwd: root,
       // PORT 9 (discard): no API server there, so activity webhooks fail quietly.
       env: {

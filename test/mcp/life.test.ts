@@ -11,6 +11,7 @@ import { CreateMessageRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { McpActivity } from "../../src/events/mcp-activity.js";
 import { tempDir } from "../helpers/temp-app.js";
+import { TSX_IMPORT } from "../helpers/tsx.js";
 import { startActivityServer } from "./activity-server.js";
 import { type McpTestServer, startMcpTestServer } from "./harness.js";
 
@@ -104,7 +105,7 @@ describe("a call the client cancels (notifications/cancelled)", () => {
 function slowStdioMcp(dir: string, env: Record<string, string>): StdioClientTransport {
   return new StdioClientTransport({
     command: process.execPath,
-    args: ["--import", "tsx", entry, "mcp"],
+    args: ["--import", TSX_IMPORT, entry, "mcp"],
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? "",
@@ -178,7 +179,7 @@ describe("SIGTERM with a call in flight", () => {
   it("over Streamable HTTP: the call gets an error result at once, not the client's timeout", async () => {
     const data = tempDir("pf-life-sigterm-");
     try {
-      const child = spawn(process.execPath, ["--import", "tsx", entry, "serve"], {
+      const child = spawn(process.execPath, ["--import", TSX_IMPORT, entry, "serve"], {
         cwd: data.dir,
         env: {
           PATH: process.env.PATH ?? "",

@@ -13,6 +13,7 @@ import { clientConfigs, installKind, stdioCommand } from "../../src/mcp/client-c
 import { resolveDataDir, userDataDir } from "../../src/security/data-dir.js";
 import { runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp-app.js";
+import { TSX_IMPORT } from "../helpers/tsx.js";
 import { structured } from "./harness.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -130,7 +131,7 @@ afterAll(() => {
 
 /** `promptforge serve` from source, started in `cwd`; resolves to its API URL. */
 async function serveIn(cwd: string, env: Record<string, string>): Promise<{ url: string; stderr: () => string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", entry, "serve"], {
+  const child = spawn(process.execPath, ["--import", TSX_IMPORT, entry, "serve"], {
     cwd,
     env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", MCP_PORT: "0", LLM_PROVIDER: "local", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -225,7 +226,7 @@ describe("the printed stdio setup, pasted outside the checkout", () => {
     dirs.push(data);
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: ["--import", "tsx", entry, "mcp"],
+      args: ["--import", TSX_IMPORT, entry, "mcp"],
       cwd: data.dir,
       // serve "on a non-default port": the stdio server still looks at 8000 → here a closed port.
       env: { PATH: process.env.PATH ?? "", HOME: data.dir, DATA_DIR: data.dir, PORT: "9", LLM_PROVIDER: "local" },

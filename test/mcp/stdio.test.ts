@@ -16,6 +16,7 @@ import { TOOL_NAMES } from "../../src/mcp/server.js";
 import { type RunningServer, startServer } from "../../src/server/serve.js";
 import { runCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/temp-app.js";
+import { TSX_IMPORT } from "../helpers/tsx.js";
 import { readFeed } from "./activity-server.js";
 import { errorText, structured } from "./harness.js";
 
@@ -28,7 +29,7 @@ async function spawnStdioClient(
 ): Promise<{ client: Client; stderr: () => string; errors: Error[] }> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: ["--import", "tsx", entry, "mcp"],
+    args: ["--import", TSX_IMPORT, entry, "mcp"],
     cwd: root,
     env: {
       PATH: process.env.PATH ?? "",
