@@ -22,6 +22,7 @@ import { warnIfExposed } from "../security/fs-hardening.js";
 import { securityHeaders } from "../security/headers.js";
 import { hostGuard, originGuard } from "../security/host-guard.js";
 import { answerClientErrors } from "../security/node-server.js";
+import { SECURE_SERVER_OPTIONS } from "../security/response-header.js";
 import { ToolCallTracker } from "./activity.js";
 import { createMcpServer } from "./server.js";
 
@@ -209,7 +210,12 @@ export async function startMcpHttpServer(options: StartMcpHttpOptions): Promise<
   });
 
   const listener = await new Promise<HttpServer>((resolve, reject) => {
-    const s = serve({ fetch: http.fetch, hostname: config.mcpHost, port: config.mcpPort }) as HttpServer;
+    const s = serve({
+      fetch: http.fetch,
+      hostname: config.mcpHost,
+      port: config.mcpPort,
+      serverOptions: SECURE_SERVER_OPTIONS,
+    }) as HttpServer;
     // Requests Node's parser refuses (`-X FOO`) get a JSON error with the security headers, as on the API.
     answerClientErrors(s);
     s.once("listening", () => resolve(s));

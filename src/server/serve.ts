@@ -10,6 +10,7 @@ import { type App, type AppOptions, createApp } from "../app.js";
 import type { Config } from "../config.js";
 import { warnIfExposed } from "../security/fs-hardening.js";
 import { answerClientErrors } from "../security/node-server.js";
+import { SECURE_SERVER_OPTIONS } from "../security/response-header.js";
 import { createHttpApp, type HttpAppOptions } from "./app.js";
 import type { SseRegistry } from "./sse.js";
 
@@ -62,7 +63,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
-      const s = serve({ fetch: http.fetch, hostname: config.host, port: config.port }) as Server;
+      const s = serve({
+        fetch: http.fetch,
+        hostname: config.host,
+        port: config.port,
+        serverOptions: SECURE_SERVER_OPTIONS,
+      }) as Server;
       // Requests Node's parser refuses (`-X FOO`) still get a JSON error with the security headers.
       answerClientErrors(s, (code) => app.logger.info({ code }, "unparseable request refused"));
       s.once("listening", () => resolve(s));

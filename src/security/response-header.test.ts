@@ -1,0 +1,111 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
+import { Hono } from "hono";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SECURE_SERVER_OPTIONS, type SecureServerResponse, setResponseHeader } from "./response-header.js";
+
+// The same app answers through Node (headers applied in writeHead) and through app.request()
+// (headers mutated on the web Response): a client must not be able to tell the two apart.
+function buildApp(): Hono {
+  const app = new Hono();
+  app.use(async (c, next) => {
+    await next();
+    setResponseHeader(c, "X-Frame-Options", "DENY");
+    setResponseHeader(c, "Cache-Control", "no-store");
+    setResponseHeader(c, "X-Powered-By", undefined);
+    setResponseHeader(c, "RateLimit-Remaining", "9");
+    setResponseHeader(c, "RateLimit-Remaining", "4"); // the last value set wins
+  });
+  app.get("/json", (c) => c.json({ ok: true }));
+  app.get("/conflict", (c) =>
+    c.body("x", 200, { "cache-control": "public, max-age=60", "X-Powered-By": "Express", "X-Frame-Options": "ALLOW" }),
+  );
+  app.get("/raw", () => new Response("raw", { headers: { "CACHE-CONTROL": "no-cache", "x-powered-by": "Express" } }));
+  app.get("/redirect", () => Response.redirect("http://127.0.0.1/elsewhere", 302));
+  app.get("/stream", () => new Response(new ReadableStream({ start: (ctl) => ctl.close() }), { status: 201 }));
+  app.get("/throws", () => {
+    throw new Error("boom");
+  });
+  app.onError((_e, c) => c.json({ error: "internal" }, 500));
+  return app;
+}
+
+// (Content-Type differs on purpose: @hono/node-server gives a body without one text/plain.)
+const SECURITY_NAMES = ["x-frame-options", "cache-control", "x-powered-by", "ratelimit-remaining"];
+const pick = (h: Headers) => Object.fromEntries(SECURITY_NAMES.map((n) => [n, h.get(n)]));
+
+describe("setResponseHeader through Node's writeHead", () => {
+  const app = buildApp();
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    server = await new Promise<Server>((resolve) => {
+      const s = serve({
+        fetch: app.fetch,
+        hostname: "127.0.0.1",
+        port: 0,
+        serverOptions: SECURE_SERVER_OPTIONS,
+      }) as Server;
+      s.once("listening", () => resolve(s));
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  for (const route of ["/json", "/conflict", "/raw", "/redirect", "/stream", "/throws", "/missing"]) {
+    it(`${route}: the same security headers as the in-process answer, the forced values winning`, async () => {
+      const viaNode = await fetch(`${base}${route}`, { redirect: "manual" });
+      const inProcess = await app.request(route);
+      expect(viaNode.status).toBe(inProcess.status);
+      expect(pick(viaNode.headers)).toEqual(pick(inProcess.headers));
+      expect(viaNode.headers.get("x-frame-options")).toBe("DENY");
+      expect(viaNode.headers.get("cache-control")).toBe("no-store");
+      expect(viaNode.headers.get("x-powered-by")).toBeNull();
+      expect(viaNode.headers.get("ratelimit-remaining")).toBe("4");
+      // One value per name, whatever the case the handler used.
+      expect(viaNode.headers.get("cache-control")?.includes(",")).toBe(false);
+      await viaNode.arrayBuffer();
+    });
+  }
+
+  it("applies to a head Node writes implicitly, to setHeader() values and to the flat array form", async () => {
+    const raw = new Hono<{ Bindings: { outgoing: SecureServerResponse } }>();
+    raw.get("/implicit", (c) => {
+      const out = c.env.outgoing;
+      setResponseHeader(c, "Cache-Control", "no-store");
+      setResponseHeader(c, "X-Powered-By", undefined);
+      out.setHeader("Cache-Control", "public");
+      out.setHeader("X-Powered-By", "Express");
+      out.end("written by hand");
+      return RESPONSE_ALREADY_SENT;
+    });
+    raw.get("/array", (c) => {
+      const out = c.env.outgoing;
+      setResponseHeader(c, "Cache-Control", "no-store");
+      setResponseHeader(c, "X-Powered-By", undefined);
+      out.writeHead(200, ["Cache-Control", "public", "X-Powered-By", "Express", "X-Kept", "yes"]);
+      out.end("array");
+      return RESPONSE_ALREADY_SENT;
+    });
+    const s = await new Promise<Server>((resolve) => {
+      const srv = serve({ fetch: raw.fetch, hostname: "127.0.0.1", port: 0, serverOptions: SECURE_SERVER_OPTIONS });
+      srv.once("listening", () => resolve(srv as Server));
+    });
+    try {
+      const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+      for (const route of ["/implicit", "/array"]) {
+        const res = await fetch(`${url}${route}`);
+        expect(res.headers.get("cache-control")).toBe("no-store");
+        expect(res.headers.get("x-powered-by")).toBeNull();
+        await res.text();
+      }
+      const array = await fetch(`${url}/array`);
+      expect(array.headers.get("x-kept")).toBe("yes");
+      expect(await array.text()).toBe("array");
+    } finally {
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    }
+  });
+});
