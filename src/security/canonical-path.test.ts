@@ -73,3 +73,50 @@ describe("isUnderPrefix", () => {
     expect(isUnderPrefix("/apix", "/api")).toBe(false);
   });
 });
+
+describe("canonicalPath's plain-path shortcut", () => {
+  // A trailing `?` sends any path down the general decoding route (the query is cut first), so
+  // both routes must agree on every path, plain or not.
+  const pathChars = fc.constantFrom(
+    "/",
+    "/",
+    ".",
+    "..",
+    "a",
+    "B",
+    "z",
+    "0",
+    "-",
+    "_",
+    "~",
+    "%2e",
+    "%2F",
+    "%41",
+    "%",
+    "?",
+    "\\",
+  );
+  it("answers exactly what the general route answers", () => {
+    fc.assert(
+      fc.property(fc.array(pathChars, { maxLength: 12 }), (parts) => {
+        const path = parts.join("");
+        expect(canonicalPath(path)).toBe(canonicalPath(`${path}?`));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const path of [
+      "/",
+      "",
+      "/api/",
+      "/API/Health",
+      "/api//x",
+      "/a/./b",
+      "/a/../b",
+      "/.well-known/x",
+      "/a.",
+      "/...",
+    ]) {
+      expect(canonicalPath(path)).toBe(canonicalPath(`${path}?`));
+    }
+  });
+});

@@ -3,6 +3,9 @@
 // around a check. Anything ambiguous is rejected rather than guessed at.
 
 const SAFE_DECODED_SEGMENT = /^[^\u0000-\u001f\u007f/\\%]*$/;
+/** `/` or non-empty segments of RFC 3986 unreserved characters, optionally one trailing slash. */
+const PLAIN_PATH = /^(?:\/|(?:\/[A-Za-z0-9._~-]+)+\/?)$/;
+const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
 
 /**
  * Canonical lowercase path, or `null` when the path is malformed or ambiguous.
@@ -16,6 +19,12 @@ const SAFE_DECODED_SEGMENT = /^[^\u0000-\u001f\u007f/\\%]*$/;
  * - the result is lowercased, because decisions compare against lowercase route literals.
  */
 export function canonicalPath(rawPath: string): string | null {
+  // Most requests: unreserved characters only, so decoding is the identity and only empty and dot
+  // segments can be refused — the same answer as the general path below, without its allocations.
+  if (PLAIN_PATH.test(rawPath) && !DOT_SEGMENT.test(rawPath)) {
+    const path = rawPath.length > 1 && rawPath.endsWith("/") ? rawPath.slice(0, -1) : rawPath;
+    return path.toLowerCase();
+  }
   let path = rawPath;
   const cut = path.search(/[?#]/);
   if (cut !== -1) path = path.slice(0, cut);

@@ -101,6 +101,9 @@ export interface RateLimitOptions {
   skip?: (c: Context) => boolean;
 }
 
+/** Context key of the `RateLimit-Remaining` a limit has put on this response (the lowest wins). */
+const REPORTED_REMAINING = "rateLimitReportedRemaining";
+
 const seconds = (ms: number): string => String(Math.max(0, Math.ceil(ms / 1000)));
 
 /** 429 `rate_limited` with `Retry-After`; `RateLimit-Limit/-Remaining/-Reset` on every counted response. */
@@ -121,6 +124,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
     const remaining = String(result.remaining);
     const reset = seconds(result.resetMs);
     if (!result.allowed) {
+      c.set(REPORTED_REMAINING, result.remaining);
       return errorResponse(c, 429, "rate_limited", "Too many requests; retry later", {
         "RateLimit-Limit": limitHeader,
         "RateLimit-Remaining": remaining,
@@ -130,8 +134,11 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
     }
     await next();
     // Stacked limits (API + optimize family): report the one closest to refusing, not the last one.
-    const reported = c.res.headers.get("RateLimit-Remaining");
-    if (reported !== null && Number(reported) <= result.remaining) return;
+    // What an inner limit reported is kept on the context: reading it back from the response's
+    // headers would build a web Headers object for every request.
+    const reported = c.get(REPORTED_REMAINING) as number | undefined;
+    if (reported !== undefined && reported <= result.remaining) return;
+    c.set(REPORTED_REMAINING, result.remaining);
     setResponseHeader(c, "RateLimit-Limit", limitHeader);
     setResponseHeader(c, "RateLimit-Remaining", remaining);
     setResponseHeader(c, "RateLimit-Reset", reset);
