@@ -57,14 +57,13 @@ export interface ReadCache {
 export { READ_CACHE_BYTES, READ_CACHE_ENTRIES } from "./token-cache.js";
 
 function createReadCache(sqlite: SqliteDatabase.Database): ReadCache {
-  const probe = sqlite
-    .prepare("SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version()) AS v")
-    .raw(true);
+  // Two single-value statements: half the cost of one SELECT joining pragma_data_version().
+  const changes = sqlite.prepare("SELECT total_changes()").pluck(true);
+  const version = sqlite.prepare("PRAGMA data_version").pluck(true);
   const store = createTokenCache();
   return {
     token() {
-      const [changes, version] = probe.get() as [number, number];
-      return `${changes}:${version}`;
+      return `${changes.get() as number}:${version.get() as number}`;
     },
     get: store.get,
     set: store.set,
