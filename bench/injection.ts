@@ -187,6 +187,22 @@ export function runInjectionBench(): Figure[] {
     });
   }
 
+  // The second held-out pair (batches 3 and 4, issue 14 pass 5), reported on its own.
+  const heldAttacks2 = heldout("eval-attacks-heldout-2.jsonl");
+  const heldBenign2 = heldout("eval-benign-trigger-2.jsonl");
+  if (heldAttacks2.length > 0 && heldBenign2.length > 0) {
+    const a = evaluateDetector(heldAttacks2);
+    const b = evaluateDetector(heldBenign2);
+    ratio("injection.heldout2.attack_recall", a.recall, {
+      note: `${heldAttacks2.length} attacks (batches 3 and 4: defended-prompt extraction without trigger words, mixed)`,
+    });
+    ratio("injection.heldout2.benign_trigger_fpr", b.false_positive_rate, {
+      budget: "<= 0.03",
+      within_budget: b.false_positive_rate <= 0.03,
+      note: `${heldBenign2.length} benign prompts full of trigger words (batches 3 and 4)`,
+    });
+  }
+
   // Latency: a 2 KB prompt (median of many runs) and the worst hostile 100 KB input.
   const text = prompt2kb();
   scanInjection("warm-up: ignore previous instructions");

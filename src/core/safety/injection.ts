@@ -1036,7 +1036,10 @@ export function collectPatternHits(text: string): { hits: Hit[]; norm: Normalize
   const eng = getEngine();
   const hits: Hit[] = [];
   const decoded: Token[] = [];
-  const memo = new Map<string, number[]>();
+  // Word → class ids is a pure function of the word, so one bounded cache serves every call (common words repeat
+  // across prompts); cleared when it grows past WORD_CACHE_MAX entries, so memory stays bounded on random input.
+  if (wordClassCache.size > WORD_CACHE_MAX) wordClassCache.clear();
+  const memo = wordClassCache;
   const norm = normalizeText(text, eng.table.vocab);
   const cls = tokenClasses(eng, norm.tokens, norm.chars, memo);
   scanTokens(eng, norm.tokens, cls, null, hits, text);
@@ -1060,7 +1063,7 @@ export function collectPatternHits(text: string): { hits: Hit[]; norm: Normalize
       const r = rot13(t.w);
       return { ...t, w: r, leet: r, obf: true };
     });
-    const rotCls = tokenClasses(eng, rotToks, norm.chars, new Map());
+    const rotCls = tokenClasses(eng, rotToks, norm.chars, memo);
     const rotHits: Hit[] = [];
     scanTokens(eng, rotToks, rotCls, DECODED_CODES, rotHits);
     for (const h of rotHits) hits.push({ ...h, obf: true });
@@ -1086,6 +1089,9 @@ export function collectPatternHits(text: string): { hits: Hit[]; norm: Normalize
   }
   return { hits, norm, decoded };
 }
+
+const WORD_CACHE_MAX = 50_000;
+const wordClassCache = new Map<string, number[]>();
 
 const MAX_SNIPPETS = 8;
 /** Words of one decoded snippet that the classifier sees (bounds the extra work per snippet). */
