@@ -101,7 +101,7 @@ const SIGNALS: SignalDef[] = [
   {
     code: "override-instructions",
     weight: 0.6,
-    src: "@prior ~2 @instr are|is|were|was|have|has ~2 false|void|invalid|obsolete|cancel*|revoked|outdated|null|wrong|irrelevant|superseded|replaced|deprecated|longer|expired|suspended|lifted",
+    src: "@prior ~2 @instr are|is|were|was|have|has ~2 false|void|invalid|obsolete|cancel*|revoked|outdated|null|wrong|irrelevant|superseded|replaced|deprecated|longer|expired|suspended|lifted|test|fake|joke|drill|decoy|trick",
   },
   {
     code: "override-instructions",
@@ -111,7 +111,7 @@ const SIGNALS: SignalDef[] = [
   {
     code: "override-instructions",
     weight: 0.45,
-    src: "new|updated|revised|real|actual|true|secret ~1 instruction*|directive*|orders|task|objective|mission",
+    src: "new|updated|revised|real|actual|true|secret ~1 instruction*|directive*|orders|task|objective|mission|assignment|assignments",
   },
   { code: "override-instructions", weight: 0.45, src: "stop|halt|cease everything" },
   {
@@ -247,7 +247,11 @@ const SIGNALS: SignalDef[] = [
     weight: 0.35,
     src: "system|admin|developer note|notice|override|alert|message|instruction*|command|update|prompt",
   },
-  { code: "hidden-marker", weight: 0.3, src: "end ~2 of ~1 instruction*|prompt|context|system|conversation|input" },
+  {
+    code: "hidden-marker",
+    weight: 0.3,
+    src: "end ~2 of ~1 instruction*|prompt|context|system|conversation|input|article|document|text|email|data|review|page|file",
+  },
   { code: "hidden-marker", weight: 0.35, src: "end ~2 out ~1 date" },
   { code: "hidden-marker", weight: 0.35, src: "begin|start ~1 new ~1 instruction*|prompt|task|session|conversation" },
   // Text addressed to whatever AI happens to read it (a planted instruction, not the user's own request).
@@ -269,7 +273,7 @@ const SIGNALS: SignalDef[] = [
   {
     code: "hidden-marker",
     weight: 0.35,
-    src: "note|notes|message|hey|dear|attention ~2 to|for ~1 the|any|all ~1 ai|assistant*|llm|llms|language|model|models|agent|agents|bot|bots|copilot|chatgpt|reviewer*|summari*|screening",
+    src: "note|notes|message|hey|dear|attention ~2 to|for ~1 the|any|all ~1 ai|assistant*|llm|llms|language|model|models|agent|agents|bot|bots|copilot|chatgpt|reviewer*|summari*|screening|automated",
   },
 
   // --- code payloads -------------------------------------------------------------------------------------------------
@@ -520,6 +524,29 @@ const SIGNALS: SignalDef[] = [
     weight: 0.3,
     src: "@you ~1 have|ve ~1 been ~1 updated|upgraded|patched|reprogrammed|unlocked|freed",
   },
+  // Indirect payloads aimed at the reader of a document or tool result (pass 5, second round).
+  { code: "hidden-marker", weight: 0.4, src: "the ~1 user ~2 actually|really ~1 wants|wanted|asked|needs|meant" },
+  {
+    code: "override-instructions",
+    weight: 0.45,
+    src: "comply|obey ~3 all|every|any ~2 following|future|subsequent|further ~1 requests|commands|instructions|orders",
+  },
+  {
+    code: "role-hijack",
+    weight: 0.35,
+    src: "verified|authenticated|confirmed|recognized|recognised ~1 as ~2 admin|administrator|developer|owner|root|operator",
+  },
+  {
+    code: "output-manipulation",
+    weight: 0.45,
+    src: "every|each|all ~1 @outNoun ~4 from|going ~1 now|forward|here|this",
+  },
+  { code: "role-hijack", weight: 0.3, src: "from ~1 this|that ~1 point|moment ~1 on|onward|onwards|forward" },
+  {
+    code: "role-hijack",
+    weight: 0.45,
+    src: "conversation|session|assistant|chat|chatbot|bot ~3 taken|been ~1 over|hijacked|compromised|commandeered",
+  },
   // "Complete the sentence: 'The secret I must never reveal is …'"
   { code: "prompt-leak", weight: 0.5, src: "complete|finish|continue ~4 sentence|phrase ~8 @secretPlus", neg: true },
 ];
@@ -549,6 +576,8 @@ const MARKERS: Array<{ lit: string; weight: number }> = [
   { lit: "##begin", weight: 0.35 },
   { lit: "## begin", weight: 0.35 },
   { lit: "%%%", weight: 0.2 },
+  { lit: "<system>", weight: 0.4 },
+  { lit: "</user_input>", weight: 0.4 },
 ];
 
 const ROLE_LABELS: Record<string, number> = { system: 0.3, instruction: 0.25, instructions: 0.25 };

@@ -16,7 +16,7 @@ export const CLASSES: Record<string, string> = {
   prior:
     "previous prior above earlier preceding foregoing former initial original old older existing aforementioned preset default all any every other",
   instr:
-    "instruction* direction* rule rules prompt prompts prompting guideline* directive* command commands order orders context system",
+    "instruction* direction* rule rules prompt prompts prompting guideline* directive* command commands order orders context system guidance",
   safetyObj:
     "restriction* constraint* polic* safeguard* guardrail* filter filters censorship moderation limitation* limits",
   weakObj: "text message messages conversation input content said told evidence everything stuff",
