@@ -18,6 +18,7 @@ import {
   compiledCli,
   cpuMs,
   load,
+  mainThreadCpuMs,
   PROMPT,
   randomPort,
   rssMb,
@@ -104,12 +105,22 @@ export async function benchThroughput(
       // its own first second of compilation: the bare reference is tiny and warms almost at once.
       await load(bare.url, 1);
       for (const [, route] of routes) await load(`${server.url}${route}`, 1);
-      const reference: AutocannonResult[] = [];
-      const results: Record<string, AutocannonResult[]> = { health: [], history: [] };
+      type Run = AutocannonResult & { cpuUsPerRequest: number };
+      // The server's main-thread CPU per answered request over one load run.
+      const measured = async (url: string): Promise<Run> => {
+        const before = mainThreadCpuMs();
+        const r = await load(url, seconds);
+        const after = mainThreadCpuMs();
+        const cpu = before === null || after === null ? Number.NaN : ((after - before) * 1000) / r.requests.total;
+        return { ...r, cpuUsPerRequest: cpu };
+      };
+      const reference: Run[] = [];
+      const results: Record<string, Run[]> = { health: [], history: [] };
       for (let round = 0; round < rounds; round++) {
-        reference.push(await load(bare.url, seconds));
-        for (const [name, route] of routes) results[name]?.push(await load(`${server.url}${route}`, seconds));
+        reference.push(await measured(bare.url));
+        for (const [name, route] of routes) results[name]?.push(await measured(`${server.url}${route}`));
       }
+      const referenceCpu = summarize(reference.map((r) => r.cpuUsPerRequest)).median;
       const median = (xs: number[]) => summarize(xs).median;
       const referenceRps = median(reference.map((r) => r.requests.average));
       const referenceP99 = median(reference.map((r) => r.latency.p99));
@@ -129,6 +140,10 @@ export async function benchThroughput(
             ratio_budget: `>= ${budget}`,
             within_budget: ratio >= budget,
             round_ratios: ratios.map((x) => round(x, 3)),
+            // The same comparison by the server's CPU per request (bare's ÷ ours), steadier here.
+            server_cpu_us_per_request: round(median(runs.map((r) => r.cpuUsPerRequest)), 1),
+            reference_cpu_us_per_request: round(referenceCpu, 1),
+            cpu_ratio_to_reference: round(referenceCpu / median(runs.map((r) => r.cpuUsPerRequest)), 3),
             reference: { name: "hono.hello_json.requests_per_s", value: round(referenceRps, 0), unit: "req/s" },
             connections: CONNECTIONS,
             seconds,

@@ -182,6 +182,22 @@ export function compiledCli(): { bin: string; cleanup: () => void } {
 }
 
 /** CPU time (user + system, 100 ticks/s) a process has used so far, in ms, from /proc; null off Linux. */
+/**
+ * CPU milliseconds (user + system) of this process's main thread (Linux /proc), or null: the
+ * server's own cost when autocannon runs in a worker thread of the same process. Unlike
+ * throughput it hardly moves with the VM's steal time (time the vCPU is not running is not counted).
+ */
+export function mainThreadCpuMs(): number | null {
+  try {
+    const stat = readFileSync(`/proc/${process.pid}/task/${process.pid}/stat`, "utf8");
+    const fields = stat.split(") ")[1]?.split(" ") ?? [];
+    const ms = (Number(fields[11]) + Number(fields[12])) * 10;
+    return Number.isFinite(ms) ? ms : null;
+  } catch {
+    return null;
+  }
+}
+
 export function cpuMs(pid: number): number | null {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
