@@ -233,6 +233,10 @@ export function registerOperation(http: OpenAPIHono, spec: OperationSpec, option
   });
 }
 
+const MAX_CACHED_QUERIES = 64;
+const MAX_CACHED_QUERY = 512;
+const isPrimitive = (v: unknown): boolean => v === null || (typeof v !== "object" && typeof v !== "function");
+
 /** Registers the operation in the OpenAPI document and the handler on the app. */
 export function defineRoute<
   P extends ObjectSchema | undefined = undefined,
@@ -244,11 +248,30 @@ export function defineRoute<
 
   const honoPath = spec.path.replaceAll(/\{([^}]+)\}/g, ":$1");
   const bodySpec = spec.body;
+  const querySchema = spec.query;
+  // Clients repeat the same query strings (a UI polling page 1, an agent listing in a loop): the
+  // validated result of a raw query string is kept, since query schemas are pure (no defaults or
+  // transforms that read the clock or the store). Only flat results are kept, and each request gets
+  // its own copy.
+  const queries = new Map<string, Record<string, unknown>>();
+  const parseQuery = (c: Context): Out<Q> => {
+    const url = c.req.url;
+    const mark = url.indexOf("?");
+    const raw = mark === -1 ? "" : url.slice(mark + 1);
+    const known = queries.get(raw);
+    if (known !== undefined) return { ...known } as Out<Q>;
+    const parsed = parseWith(querySchema, queryObject(c), "query") as Record<string, unknown>;
+    if (raw.length <= MAX_CACHED_QUERY && Object.values(parsed).every(isPrimitive)) {
+      if (queries.size >= MAX_CACHED_QUERIES) queries.clear();
+      queries.set(raw, { ...parsed });
+    }
+    return parsed as Out<Q>;
+  };
   http.on(spec.method.toUpperCase(), honoPath, async (c) => {
     // Each input is read only when the route declares a schema for it (reading all headers or the
     // query string costs a walk over them on every request).
     const params = (spec.params ? parseWith(spec.params, c.req.param(), "path") : undefined) as Out<P>;
-    const query = (spec.query ? parseWith(spec.query, queryObject(c), "query") : undefined) as Out<Q>;
+    const query = (spec.query ? parseQuery(c) : undefined) as Out<Q>;
     const headers = (spec.headers ? parseWith(spec.headers, c.req.header(), "header") : undefined) as Out<H>;
     let body = undefined as Out<B>;
     if (bodySpec?.schema) {
