@@ -1,5 +1,6 @@
 // `npm run bench`: every measurement as one JSON line (name, value, unit, budget where one exists).
-// Select groups with BENCH=local,constraints,search,injection,http,providers,web,verify,scale,mcp (default: all).
+// Select groups with BENCH=local,constraints,search,injection,http,httpfloor,providers,soak,web,verify,scale,mcp
+// (default: all).
 import { runHistorySearchBench } from "./history-search.js";
 import { runLocalEngineBench } from "./local-engine.js";
 import { emit, type Figure } from "./stats.js";
@@ -18,6 +19,7 @@ const groups: Group[] = [
   { name: "http", run: async () => (await import("./http.js")).benchThroughput() },
   { name: "http", run: async () => (await import("./http.js")).benchHistorySearch() },
   { name: "http", run: async () => (await import("./http.js")).benchStartup() },
+  { name: "httpfloor", run: async () => (await import("./http-floor.js")).benchHttpFloor() },
   { name: "providers", run: async () => (await import("./providers.js")).runProviderBench() as Promise<Figure[]> },
   { name: "soak", run: async () => (await import("./soak.js")).benchLoad() },
   { name: "soak", run: async () => (await import("./soak.js")).benchMcpLoad() },
