@@ -31,8 +31,10 @@ describeBrowser("web shell", () => {
     const { page, problems, context } = await openPage(browser, `${server.url}/`);
     await expect.poll(() => page.title()).toBe("PromptForge");
     const nav = page.getByRole("navigation", { name: "Views" });
-    for (const name of VIEW_NAMES) await expect(nav.getByRole("link", { name, exact: true }).count()).resolves.toBe(1);
-    await expect(page.getByRole("textbox", { name: "Prompt" }).count()).resolves.toBe(1);
+    // The title is in the static HTML; the nav and the editor appear once the app has mounted.
+    for (const name of VIEW_NAMES)
+      await expect.poll(() => nav.getByRole("link", { name, exact: true }).count()).toBe(1);
+    await expect.poll(() => page.getByRole("textbox", { name: "Prompt" }).count()).toBe(1);
     const favicon = await page.request.get(`${server.url}/favicon.svg`);
     expect(favicon.status()).toBe(200);
     expectNoProblems(problems);
