@@ -38,25 +38,22 @@ function overlay(headers: Headers | undefined, forced: Forced): Headers {
     // Node's flat [name, value, name, value…] form.
     const out: OutgoingHttpHeader[] = [];
     for (let i = 0; i + 1 < headers.length; i += 2) {
-      if (!(String(headers[i]).toLowerCase() in forced)) out.push(headers[i], headers[i + 1]);
+      if (!(lower(String(headers[i])) in forced)) out.push(headers[i], headers[i + 1]);
     }
-    for (const name in forced) {
-      const value = forced[name];
-      if (value !== undefined) out.push(name, value);
-    }
+    for (const [name, value] of forcedEntries(forced)) out.push(name, value);
     return out;
   }
   const out: OutgoingHttpHeaders = {};
-  if (headers) {
-    for (const name in headers) {
-      if (!(lower(name) in forced)) out[name] = headers[name];
-    }
-  }
+  for (const name in headers) if (!(lower(name) in forced)) out[name] = headers[name];
+  for (const [name, value] of forcedEntries(forced)) out[name] = value;
+  return out;
+}
+
+function* forcedEntries(forced: Forced): Generator<[string, string]> {
   for (const name in forced) {
     const value = forced[name];
-    if (value !== undefined) out[name] = value;
+    if (value !== undefined) yield [name, value];
   }
-  return out;
 }
 
 /**
@@ -68,19 +65,16 @@ export class SecureServerResponse<Request extends IncomingMessage = IncomingMess
   forcedHeaders: Forced | undefined = undefined;
 
   override writeHead(statusCode: number, reasonOrHeaders?: string | Headers, maybeHeaders?: Headers): this {
+    const reason = typeof reasonOrHeaders === "string" ? reasonOrHeaders : undefined;
+    let headers = reason === undefined ? (reasonOrHeaders as Headers | undefined) : maybeHeaders;
     const forced = this.forcedHeaders;
-    if (forced === undefined) {
-      return typeof reasonOrHeaders === "string"
-        ? super.writeHead(statusCode, reasonOrHeaders, maybeHeaders)
-        : super.writeHead(statusCode, reasonOrHeaders);
+    if (forced !== undefined) {
+      this.forcedHeaders = undefined;
+      // Headers set earlier with setHeader() merge under writeHead's: drop the forced names there too.
+      for (const name in forced) if (this.hasHeader(name)) this.removeHeader(name);
+      headers = overlay(headers, forced);
     }
-    this.forcedHeaders = undefined;
-    // Headers set earlier with setHeader() merge under writeHead's: drop the forced names there too.
-    for (const name in forced) if (this.hasHeader(name)) this.removeHeader(name);
-    if (typeof reasonOrHeaders === "string") {
-      return super.writeHead(statusCode, reasonOrHeaders, overlay(maybeHeaders, forced));
-    }
-    return super.writeHead(statusCode, overlay(reasonOrHeaders, forced));
+    return super.writeHead(statusCode, reason, headers);
   }
 }
 
