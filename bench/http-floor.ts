@@ -8,17 +8,11 @@
 //  - `spin_25us` / `spin_50us`: pure JS work in the handler — CPU per request rises by more than the
 //    work, because a server that is the bottleneck also pays for waking the client on every write;
 //  - `history_page_bytes`: the bytes of a history page of 20 records (about 58 KB), no headers.
-import type http from "node:http";
-import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { CONTENT_SECURITY_POLICY, FIXED_SECURITY_HEADERS } from "../src/security/headers.js";
-import { CONNECTIONS, mainThreadCpuMs } from "./load.js";
+import { serveHono } from "./http.js";
+import { load, mainThreadCpuMs } from "./load.js";
 import { type Figure, round } from "./stats.js";
-
-type Autocannon = (options: Record<string, unknown>) => Promise<{ requests: { average: number; total: number } }>;
-const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
 const REQUESTS = Number(process.env.BENCH_HTTP_FLOOR_REQUESTS ?? 20_000);
 const HEALTH_BODY = JSON.stringify({
@@ -75,21 +69,18 @@ function variants(): Array<[string, Hono]> {
 }
 
 async function measure(app: Hono): Promise<{ cpuUs: number; rps: number }> {
-  const server = await new Promise<http.Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }) as http.Server;
-    s.once("listening", () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
+  const server = await serveHono(app);
+  const url = `${server.url}/x`;
   try {
-    await autocannon({ url, connections: CONNECTIONS, amount: 2_000, workers: 1 });
+    // A fixed number of requests (autocannon's `amount` ends the run instead of the duration).
+    await load(url, 0, { amount: 2_000 });
     const before = mainThreadCpuMs();
-    const r = await autocannon({ url, connections: CONNECTIONS, amount: REQUESTS, workers: 1 });
+    const r = await load(url, 0, { amount: REQUESTS });
     const after = mainThreadCpuMs();
     const cpuUs = before === null || after === null ? Number.NaN : ((after - before) * 1000) / r.requests.total;
     return { cpuUs, rps: r.requests.average };
   } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
   }
 }
 

@@ -61,22 +61,28 @@ export async function benchTimeToFirstEvent(requests = 200): Promise<Figure[]> {
   });
 }
 
-async function startBareHono(): Promise<{ url: string; close: () => Promise<void> }> {
-  const app = new Hono();
-  app.get("/hello", (c) => c.json({ status: "ok", message: "hello" }));
+/** `app` served on a free loopback port, until `close()`. */
+export async function serveHono(app: Hono): Promise<{ url: string; close: () => Promise<void> }> {
   const server = await new Promise<http.Server>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }) as http.Server;
     s.once("listening", () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/hello`,
+    url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+async function startBareHono(): Promise<{ url: string; close: () => Promise<void> }> {
+  const app = new Hono();
+  app.get("/hello", (c) => c.json({ status: "ok", message: "hello" }));
+  const server = await serveHono(app);
+  return { url: `${server.url}/hello`, close: server.close };
 }
 
 /**
