@@ -4,7 +4,7 @@ import type { MiddlewareHandler } from "hono";
 import { isUnderPrefix } from "./canonical-path.js";
 import { canonicalRequestPath } from "./request-path.js";
 import { isHttpsRequest } from "./request-scheme.js";
-import { setResponseHeader } from "./response-header.js";
+import { HeaderBlock, setResponseHeader, setResponseHeaderBlock } from "./response-header.js";
 
 export interface SecurityHeadersOptions {
   /** Honour `X-Forwarded-Proto: https` for HSTS. Default false. */
@@ -46,15 +46,17 @@ export const FIXED_SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 export function securityHeaders(options: SecurityHeadersOptions = {}): MiddlewareHandler {
   const noStore = options.noStore ?? defaultNoStore;
-  const fixed: [string, string][] = Object.entries({
+  const fixed = {
     ...FIXED_SECURITY_HEADERS,
     "Content-Security-Policy": options.contentSecurityPolicy ?? CONTENT_SECURITY_POLICY,
-  });
+    "X-Powered-By": undefined,
+  };
+  // Validated once, written as one piece of the head (src/security/response-header.ts).
+  const block = new HeaderBlock(fixed);
+  const blockNoStore = new HeaderBlock({ ...fixed, "Cache-Control": "no-store" });
   return async (c, next) => {
     await next();
-    for (const [name, value] of fixed) setResponseHeader(c, name, value);
-    if (noStore(canonicalRequestPath(c))) setResponseHeader(c, "Cache-Control", "no-store");
+    setResponseHeaderBlock(c, noStore(canonicalRequestPath(c)) ? blockNoStore : block);
     if (isHttpsRequest(c, options.trustProxy)) setResponseHeader(c, "Strict-Transport-Security", HSTS);
-    setResponseHeader(c, "X-Powered-By", undefined);
   };
 }
