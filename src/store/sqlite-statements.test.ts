@@ -91,7 +91,7 @@ describe("read cache", () => {
     }
   });
 
-  it("moves its token on this connection's writes and on another connection's commits", () => {
+  it("moves its token on this connection's writes at once and on another connection's commits from the next turn", async () => {
     const file = path.join(os.tmpdir(), `pf-token-${process.pid}-${Date.now()}.db`);
     const a = new Database(file);
     const b = new Database(file);
@@ -108,7 +108,15 @@ describe("read cache", () => {
       const t1 = cache.token();
       expect(t1).not.toBe(t0);
       b.prepare("UPDATE t SET a = 2").run();
-      expect(cache.token()).not.toBe(t1);
+      // Another connection's commit is seen from the next event-loop turn on (one data_version
+      // check per turn): reads in this turn share the check made before the commit.
+      expect(cache.token()).toBe(t1);
+      await new Promise((resolve) => setImmediate(resolve));
+      const t2 = cache.token();
+      expect(t2).not.toBe(t1);
+      // And this connection's own writes move it at once, within the turn.
+      a.prepare("INSERT INTO t VALUES (3)").run();
+      expect(cache.token()).not.toBe(t2);
     } finally {
       a.close();
       b.close();
@@ -165,6 +173,8 @@ describe("OptimizationRepository.listJson", () => {
       } finally {
         other.close();
       }
+      // Seen from the next event-loop turn (a request arriving after the commit is handled in one).
+      await new Promise((resolve) => setImmediate(resolve));
       const external = JSON.parse(text(await t.store.optimizations.listJson({})));
       expect(external.items[0].title).toBe("From elsewhere");
 

@@ -6,6 +6,10 @@
 //    `PRAGMA data_version` (moves when any *other* connection — the CLI, a second server on the
 //    same file — commits). Equal tokens mean no row changed in between, so a result read under
 //    one token may be served again while the token is the same (see `readCacheOf`).
+//    `data_version` is the costly half (a file lock, an unlock and a stat per call), so it is read
+//    once per event-loop turn: every read that starts in a later turn than another connection's
+//    commit sees it. Reads handled in the same turn share one check; their requests had all
+//    arrived before that turn's check, so none of them was sent after a commit it cannot see.
 import type SqliteDatabase from "better-sqlite3";
 import type { SqliteDatabase as KyselySqliteDatabase, SqliteStatement } from "kysely";
 import { createTokenCache } from "./token-cache.js";
@@ -61,14 +65,26 @@ function createReadCache(sqlite: SqliteDatabase.Database): ReadCache {
   const changes = sqlite.prepare("SELECT total_changes()").pluck(true);
   const version = sqlite.prepare("PRAGMA data_version").pluck(true);
   const store = createTokenCache();
+  let turnVersion: number | undefined;
+  const endTurn = () => {
+    turnVersion = undefined;
+  };
   return {
     token() {
-      return `${changes.get() as number}:${version.get() as number}`;
+      if (turnVersion === undefined) {
+        turnVersion = version.get() as number;
+        nativeSetImmediate(endTurn);
+      }
+      return `${changes.get() as number}:${turnVersion}`;
     },
     get: store.get,
     set: store.set,
   };
 }
+
+// Node's own, even where a test installs fake timers later: a faked one that never fires would
+// keep one turn's version for good.
+const nativeSetImmediate = globalThis.setImmediate;
 
 const readCaches = new WeakMap<object, ReadCache>();
 
