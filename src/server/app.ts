@@ -7,6 +7,7 @@ import { methodNotAllowed } from "hono/method-not-allowed";
 import type { App } from "../app.js";
 import { printablePath } from "../security/canonical-path.js";
 import { VERSION } from "../version.js";
+import { CachedRouter } from "./cached-router.js";
 import { HttpError, methodNotAllowedResponse, notFoundHandler, onErrorHandler } from "./errors.js";
 import type { HttpDeps } from "./http-deps.js";
 import { registerAuditRoutes } from "./routes/audit.js";
@@ -68,7 +69,7 @@ export function createHttpApp(app: App, options: HttpAppOptions = {}): HttpApp {
   };
   // Not strict: one trailing slash is dropped before routing (`/api/history/` is `/api/history`),
   // as the security checks already drop it from the canonical path (SECURITY.md §1).
-  const http = new OpenAPIHono({ strict: false });
+  const http = new OpenAPIHono({ strict: false, router: new CachedRouter() });
   const logger = app.logger;
 
   http.use(methodNotAllowed({ app: http, onMethodNotAllowed: methodNotAllowedResponse }));
