@@ -53,10 +53,10 @@ export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler {
   const token = options.token ?? "";
   const realm = (options.realm ?? "promptforge").replace(/["\\]/g, "");
   const protect = options.protect ?? (() => true);
-  return async (c, next) => {
+  return (c, next) => {
     // Ambiguous paths are refused with or without a token: the answer never depends on AUTH_TOKEN.
     const path = canonicalRequestPath(c);
-    if (path === null) return errorResponse(c, 400, "invalid_path", "Malformed request path");
+    if (path === null) return Promise.resolve(errorResponse(c, 400, "invalid_path", "Malformed request path"));
     if (token === "") return next();
     if (!protect(path) || options.exempt?.(c, path)) return next();
 
@@ -71,8 +71,10 @@ export function bearerAuth(options: BearerAuthOptions): MiddlewareHandler {
       ok = value !== undefined && value !== "" && options.sessionCookie.verify(value);
     }
     if (ok) return next();
-    return errorResponse(c, 401, "unauthorized", UNAUTHORIZED_MESSAGE, {
-      "WWW-Authenticate": `Bearer realm="${realm}"`,
-    });
+    return Promise.resolve(
+      errorResponse(c, 401, "unauthorized", UNAUTHORIZED_MESSAGE, {
+        "WWW-Authenticate": `Bearer realm="${realm}"`,
+      }),
+    );
   };
 }

@@ -39,18 +39,18 @@ export function csrf(options: CsrfOptions): MiddlewareHandler {
       cached = { port, set: allowedOrigins({ port, publicUrls: options.publicUrls }) };
     return cached.set;
   };
-  return async (c, next) => {
+  return (c, next) => {
     const allowed = allowedSet();
     if (!isStateChanging(c.req.method)) return next();
     const site = c.req.header("sec-fetch-site");
     if (site !== undefined && !SAME_SITE_VALUES.has(site.trim().toLowerCase())) {
-      return errorResponse(c, 403, "forbidden", "Cross-site request refused");
+      return Promise.resolve(errorResponse(c, 403, "forbidden", "Cross-site request refused"));
     }
     const origin = c.req.header("origin");
     if (origin !== undefined) {
       const normalized = origin === "null" ? null : normalizeOrigin(origin);
       if (normalized === null || !isAllowed(normalized)) {
-        return errorResponse(c, 403, "forbidden", "Cross-site request refused");
+        return Promise.resolve(errorResponse(c, 403, "forbidden", "Cross-site request refused"));
       }
     }
     return next();

@@ -63,9 +63,10 @@ export function hostGuard(options: HostGuardOptions): MiddlewareHandler {
     }
     return ok;
   };
-  return async (c, next) => {
+  return (c, next) => {
     if (!enabled) return next();
-    if (!decide(c.req.url, c.req.header("host"))) return errorResponse(c, 403, "invalid_host", "Host not allowed");
+    if (!decide(c.req.url, c.req.header("host")))
+      return Promise.resolve(errorResponse(c, 403, "invalid_host", "Host not allowed"));
     return next();
   };
 }
@@ -84,12 +85,12 @@ export function originGuard(options: OriginGuardOptions): MiddlewareHandler {
     const n = normalizeOrigin(o);
     if (n) allowed.add(n);
   }
-  return async (c, next) => {
+  return (c, next) => {
     const origin = c.req.header("origin");
     if (origin === undefined) return next();
     const normalized = origin === "null" ? null : normalizeOrigin(origin);
     if (normalized === null || !allowed.has(normalized)) {
-      return errorResponse(c, 403, "forbidden", "Origin not allowed");
+      return Promise.resolve(errorResponse(c, 403, "forbidden", "Origin not allowed"));
     }
     return next();
   };

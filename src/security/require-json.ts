@@ -23,11 +23,11 @@ function hasBody(c: Context): boolean {
 
 /** 415 `unsupported_media_type` for a body that is not `application/json`; bodyless requests pass. */
 export function requireJson(): MiddlewareHandler {
-  return async (c, next) => {
+  return (c, next) => {
     if (!isStateChanging(c.req.method)) return next();
     const contentType = c.req.header("content-type");
     if (!hasBody(c)) return next();
     if (isJsonContentType(contentType)) return next();
-    return errorResponse(c, 415, "unsupported_media_type", "Request body must be application/json");
+    return Promise.resolve(errorResponse(c, 415, "unsupported_media_type", "Request body must be application/json"));
   };
 }
