@@ -11,14 +11,17 @@ interface Paths {
   parsed?: string | null;
 }
 
-// Keyed by Hono's request object, which lives exactly as long as the request's context.
-const memo = new WeakMap<object, Paths>();
+// Kept on Hono's request object, which lives exactly as long as the request's context (a property
+// rather than a WeakMap entry: a WeakMap entry per request is extra work for every scavenge).
+const PATHS = Symbol("promptforge.requestPaths");
+type WithPaths = { [PATHS]?: Paths };
 
 function pathsOf(c: Context): Paths {
-  let paths = memo.get(c.req);
+  const req = c.req as unknown as WithPaths;
+  let paths = req[PATHS];
   if (paths === undefined) {
     paths = {};
-    memo.set(c.req, paths);
+    req[PATHS] = paths;
   }
   return paths;
 }

@@ -127,7 +127,7 @@ export function applySecurity(http: OpenAPIHono, app: App, options: SecurityOpti
       keyPrefix: "optimize",
       clientIp,
       clock: options.clock,
-      skip: (c) => !isOptimizeFamily(c.req.method, canonical(c)),
+      skip: (c) => c.req.method !== "POST" || !isOptimizeFamily(c.req.method, canonical(c)),
     }),
   );
   http.use(
