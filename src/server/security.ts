@@ -7,6 +7,7 @@ import type { Context } from "hono";
 import type { App } from "../app.js";
 import {
   type AuditBuffer,
+  type AuditEvent,
   type AuditSink,
   auditLog,
   createAuditBuffer,
@@ -72,17 +73,18 @@ export function applySecurity(http: OpenAPIHono, app: App, options: SecurityOpti
   const clientIp = clientIpResolver({ trustProxy: config.trustProxy });
   const sessions = createSessionManager();
   const fileSink = createFileAuditSink(path.join(config.dataDir, "audit.log"));
+  const record = (event: AuditEvent) => ({
+    time: event.time,
+    method: event.method,
+    path: event.path,
+    status: event.status,
+    client_ip: event.client_ip,
+    duration_ms: event.duration_ms,
+    request_id: event.request_id,
+  });
   const dbSink: AuditSink = {
-    write: (event) =>
-      app.audit.append({
-        time: event.time,
-        method: event.method,
-        path: event.path,
-        status: event.status,
-        client_ip: event.client_ip,
-        duration_ms: event.duration_ms,
-        request_id: event.request_id,
-      }),
+    write: (event) => app.audit.append(record(event)),
+    writeMany: (events) => app.audit.appendMany(events.map(record)),
   };
   const auditSinks = [fileSink, dbSink];
   const auditBuffer = createAuditBuffer({
