@@ -4,7 +4,13 @@ import { serve } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SECURE_SERVER_OPTIONS, type SecureServerResponse, setResponseHeader } from "./response-header.js";
+import {
+  HeaderBlock,
+  SECURE_SERVER_OPTIONS,
+  type SecureServerResponse,
+  setResponseHeader,
+  setResponseHeaderBlock,
+} from "./response-header.js";
 
 // The same app answers through Node (headers applied in writeHead) and through app.request()
 // (headers mutated on the web Response): a client must not be able to tell the two apart.
@@ -108,4 +114,75 @@ describe("setResponseHeader through Node's writeHead", () => {
       await new Promise<void>((resolve) => s.close(() => resolve()));
     }
   });
+});
+
+describe("HeaderBlock", () => {
+  it("refuses, at construction, names and values that could not go into a head as they are", () => {
+    expect(() => new HeaderBlock({ "X-Bad Name": "v" })).toThrow(/not a valid header name/);
+    expect(() => new HeaderBlock({ "X-Split": "a\r\nSet-Cookie: x=1" })).toThrow(/control or non-ASCII/);
+    expect(() => new HeaderBlock({ "X-Latin": "caf\u00e9" })).toThrow(/control or non-ASCII/);
+    expect(() => new HeaderBlock({ "Content-Length": "1" })).toThrow(/managed by Node/);
+    expect(() => new HeaderBlock({ Date: "x" })).toThrow(/managed by Node/);
+    expect(() => new HeaderBlock({ "X-A": "1", "x-a": "2" })).toThrow(/given twice/);
+    const block = new HeaderBlock({ "X-Frame-Options": "DENY", "X-Powered-By": undefined });
+    expect(block.text).toBe("X-Frame-Options: DENY\r\n");
+    expect([...block.names]).toEqual(["x-frame-options", "x-powered-by"]);
+  });
+
+  // Through Node (block text in the head) and through app.request() (entries on the web Response).
+  const block = new HeaderBlock({ "X-Frame-Options": "DENY", "Cache-Control": "no-store", "X-Powered-By": undefined });
+  const app = new Hono<{ Bindings: { outgoing: SecureServerResponse } }>();
+  app.use(async (c, next) => {
+    await next();
+    setResponseHeaderBlock(c, block);
+    if (c.req.query("override") !== undefined) setResponseHeader(c, "Cache-Control", "private");
+  });
+  app.get("/plain", (c) => c.json({ ok: true }));
+  app.get("/conflict", (c) =>
+    c.body("x", 200, {
+      "CACHE-CONTROL": "public",
+      "x-powered-by": "Express",
+      "X-Frame-Options": "ALLOW",
+      "X-Kept": "1",
+    }),
+  );
+  app.get("/set-header", (c) => {
+    c.env.outgoing.setHeader("Cache-Control", "public");
+    c.env.outgoing.setHeader("X-Powered-By", "Express");
+    return c.text("y");
+  });
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    server = await new Promise<Server>((resolve) => {
+      const s = serve({
+        fetch: app.fetch,
+        hostname: "127.0.0.1",
+        port: 0,
+        serverOptions: SECURE_SERVER_OPTIONS,
+      }) as Server;
+      s.once("listening", () => resolve(s));
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  for (const route of ["/plain", "/conflict", "/set-header", "/plain?override", "/conflict?override"]) {
+    it(`${route}: one value per block name, the block's, unless a single header set after it`, async () => {
+      const viaNode = await fetch(`${base}${route}`);
+      const raw = [...viaNode.headers].filter(([name]) =>
+        ["x-frame-options", "cache-control", "x-powered-by"].includes(name),
+      );
+      const cacheControl = route.endsWith("?override") ? "private" : "no-store";
+      expect(Object.fromEntries(raw)).toEqual({ "x-frame-options": "DENY", "cache-control": cacheControl });
+      expect(viaNode.headers.get("cache-control")).toBe(cacheControl); // not "public, no-store"
+      if (route.startsWith("/conflict")) expect(viaNode.headers.get("x-kept")).toBe("1");
+      await viaNode.text();
+      if (route.startsWith("/set-header")) return; // needs Node's response object
+      const inProcess = await app.request(route);
+      expect(inProcess.headers.get("x-frame-options")).toBe("DENY");
+      expect(inProcess.headers.get("cache-control")).toBe(cacheControl);
+      expect(inProcess.headers.get("x-powered-by")).toBeNull();
+    });
+  }
 });

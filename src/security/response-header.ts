@@ -144,7 +144,8 @@ export class SecureServerResponse<Request extends IncomingMessage = IncomingMess
     if (forced !== undefined || block !== undefined) {
       this.forcedHeaders = undefined;
       this.forcedBlock = undefined;
-      const drop = (name: string) => (forced !== undefined && name in forced) || (block?.names.has(name) ?? false);
+      const blockNames = block?.names;
+      const drop = (name: string) => (forced !== undefined && name in forced) || (blockNames?.has(name) ?? false);
       // Headers set earlier with setHeader() merge under writeHead's: drop the forced names there too.
       for (const name of this.getHeaderNames()) if (drop(name)) this.removeHeader(name);
       // A single forced header over a block name wins: the block then goes in entry by entry.
