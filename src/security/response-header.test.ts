@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
-import { Hono } from "hono";
+import { type Env, Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   HeaderBlock,
@@ -38,14 +38,10 @@ function buildApp(): Hono {
   return app;
 }
 
-// (Content-Type differs on purpose: @hono/node-server gives a body without one text/plain.)
-const SECURITY_NAMES = ["x-frame-options", "cache-control", "x-powered-by", "ratelimit-remaining"];
-const pick = (h: Headers) => Object.fromEntries(SECURITY_NAMES.map((n) => [n, h.get(n)]));
-
-describe("setResponseHeader through Node's writeHead", () => {
-  const app = buildApp();
+/** `app` served by Node with {@link SECURE_SERVER_OPTIONS} on a loopback port, for one describe block. */
+function servedSecurely<E extends Env>(app: Hono<E>): { base: () => string } {
   let server: Server;
-  let base: string;
+  let base = "";
   beforeAll(async () => {
     server = await new Promise<Server>((resolve) => {
       const s = serve({
@@ -59,10 +55,20 @@ describe("setResponseHeader through Node's writeHead", () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { base: () => base };
+}
+
+// (Content-Type differs on purpose: @hono/node-server gives a body without one text/plain.)
+const SECURITY_NAMES = ["x-frame-options", "cache-control", "x-powered-by", "ratelimit-remaining"];
+const pick = (h: Headers) => Object.fromEntries(SECURITY_NAMES.map((n) => [n, h.get(n)]));
+
+describe("setResponseHeader through Node's writeHead", () => {
+  const app = buildApp();
+  const served = servedSecurely(app);
 
   for (const route of ["/json", "/conflict", "/raw", "/redirect", "/stream", "/throws", "/missing"]) {
     it(`${route}: the same security headers as the in-process answer, the forced values winning`, async () => {
-      const viaNode = await fetch(`${base}${route}`, { redirect: "manual" });
+      const viaNode = await fetch(`${served.base()}${route}`, { redirect: "manual" });
       const inProcess = await app.request(route);
       expect(viaNode.status).toBe(inProcess.status);
       expect(pick(viaNode.headers)).toEqual(pick(inProcess.headers));
@@ -151,25 +157,11 @@ describe("HeaderBlock", () => {
     c.env.outgoing.setHeader("X-Powered-By", "Express");
     return c.text("y");
   });
-  let server: Server;
-  let base: string;
-  beforeAll(async () => {
-    server = await new Promise<Server>((resolve) => {
-      const s = serve({
-        fetch: app.fetch,
-        hostname: "127.0.0.1",
-        port: 0,
-        serverOptions: SECURE_SERVER_OPTIONS,
-      }) as Server;
-      s.once("listening", () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const served = servedSecurely(app);
 
   for (const route of ["/plain", "/conflict", "/set-header", "/plain?override", "/conflict?override"]) {
     it(`${route}: one value per block name, the block's, unless a single header set after it`, async () => {
-      const viaNode = await fetch(`${base}${route}`);
+      const viaNode = await fetch(`${served.base()}${route}`);
       const raw = [...viaNode.headers].filter(([name]) =>
         ["x-frame-options", "cache-control", "x-powered-by"].includes(name),
       );

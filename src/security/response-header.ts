@@ -149,10 +149,8 @@ export class SecureServerResponse<Request extends IncomingMessage = IncomingMess
       // Headers set earlier with setHeader() merge under writeHead's: drop the forced names there too.
       for (const name of this.getHeaderNames()) if (drop(name)) this.removeHeader(name);
       // A single forced header over a block name wins: the block then goes in entry by entry.
-      let inHead = block !== undefined && BLOCK_IN_HEAD;
-      if (inHead && forced !== undefined) for (const name in forced) if (block?.names.has(name)) inHead = false;
-      if (inHead) {
-        this.#headText = block?.text;
+      if (block !== undefined && BLOCK_IN_HEAD && !Object.keys(forced ?? {}).some((name) => blockNames?.has(name))) {
+        this.#headText = block.text;
         block = undefined;
       }
       headers = overlay(headers, drop, forcedEntries(forced, block));
@@ -187,10 +185,12 @@ export function setResponseHeaderBlock(c: Context, block: HeaderBlock): void {
     if (forced !== undefined) for (const name of block.names) delete forced[name];
     return;
   }
-  for (const name of block.names) {
-    const entry = block.entries.find(([n]) => n.toLowerCase() === name);
-    setResponseHeader(c, entry?.[0] ?? name, entry?.[1]);
+  const valued = new Set<string>();
+  for (const [name, value] of block.entries) {
+    valued.add(lower(name));
+    setResponseHeader(c, name, value);
   }
+  for (const name of block.names) if (!valued.has(name)) setResponseHeader(c, name, undefined);
 }
 
 export function setResponseHeader(c: Context, name: string, value: string | undefined): void {

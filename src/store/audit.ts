@@ -21,10 +21,7 @@ export class AuditRepository {
   constructor(private readonly ctx: StoreContext) {}
 
   async append(event: Omit<AuditRecord, "id">): Promise<void> {
-    await this.ctx.db
-      .insertInto("audit_event")
-      .values({ id: this.ctx.newId(), ...event })
-      .execute();
+    await this.appendMany([event]);
   }
 
   /**
